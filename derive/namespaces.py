@@ -1,0 +1,59 @@
+"""Namespace IRIs of the vocabularies derive uses, as plain strings so that
+importing them costs nothing. ``PREFIXES`` is what ``derive query`` pre-binds.
+"""
+
+from __future__ import annotations
+
+DV = "https://w3id.org/derive/ns#"
+DVU = "https://w3id.org/derive/unit/"
+DVQK = "https://w3id.org/derive/quantitykind/"
+KB = "https://w3id.org/derive/kb/"
+
+PREFIXES: dict[str, str] = {
+    "dv": DV,
+    "dvu": DVU,
+    "dvqk": DVQK,
+    "src": KB + "source/",
+    "claim": KB + "claim/",
+    "ent": KB + "entity/",
+    "metric": KB + "metric/",
+    "est": KB + "estimate/",
+    "scen": KB + "scenario/",
+    "param": KB + "parameter/",
+    "assume": KB + "assumption/",
+    "finding": KB + "finding/",
+    "result": KB + "result/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "qudt": "http://qudt.org/schema/qudt/",
+    "unit": "http://qudt.org/vocab/unit/",
+    "quantitykind": "http://qudt.org/vocab/quantitykind/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "cito": "http://purl.org/spar/cito/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "schema": "https://schema.org/",
+}
+
+
+def short(iri: str) -> str:
+    """The prefixed form of ``iri`` (``claim:us-share``), or the IRI itself."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+
+
+def local_name(iri: str) -> str:
+    """The part after the last ``/`` or ``#``: the name users type."""
+    cut = max(iri.rfind("/"), iri.rfind("#"))
+    return iri[cut + 1 :]
+
+
+def sparql_prologue() -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

@@ -1,0 +1,142 @@
+"""Parsing the knowledge base into one RDF graph: the single place where a
+store is chosen, so that a faster one (pyoxigraph, oxrdflib) can be swapped
+in for large knowledge bases.
+
+Every parse error becomes a ``LoadError`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from derive.errors import LoadError
+from derive.kb import KnowledgeBase
+from derive.namespaces import short
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+_LINE = re.compile(r"(?:line|at line)\s*(\d+)", re.I)
+
+
+@dataclass
+class LoadedGraph:
+    """The merged graph plus, per file, the subjects it defines."""
+
+    graph: Graph
+    kb: KnowledgeBase
+    subjects_by_file: dict[str, set[Node]] = field(default_factory=dict)
+
+    def file_of(self, node: Node) -> str | None:
+        """The knowledge-base-relative file that describes ``node``, if any."""
+        for name, subjects in self.subjects_by_file.items():
+            if node in subjects:
+                return name
+        return None
+
+
+def new_graph() -> Graph:
+    from rdflib import Graph
+
+    from derive.namespaces import PREFIXES
+
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    return graph
+
+
+def _decode(path: Path, display: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(display, f"cannot read file: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LoadError(
+            display,
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+            line,
+        ) from None
+
+
+def parse_turtle(text: str, display: str, base: str | None = None) -> Graph:
+    """Parse Turtle ``text``; any error names ``display`` and the line."""
+    import logging
+
+    graph = new_graph()
+    rdflib_logger = logging.getLogger("rdflib")
+    previous = rdflib_logger.level
+    rdflib_logger.setLevel(logging.CRITICAL)  # rdflib logs bad IRIs before raising
+    try:
+        graph.parse(data=text, format="turtle", publicID=base)
+    except Exception as exc:  # rdflib raises many unrelated types for bad input
+        raise _as_load_error(exc, text, display) from None
+    finally:
+        rdflib_logger.setLevel(previous)
+    _check_iris(graph, text, display)
+    return graph
+
+
+def _as_load_error(exc: Exception, text: str, display: str) -> LoadError:
+    line = getattr(exc, "lines", None)
+    message = str(getattr(exc, "_why", None) or exc)
+    if isinstance(line, int):
+        line = line + 1
+    else:
+        match = _LINE.search(str(exc))
+        line = int(match.group(1)) if match else None
+    message = message.splitlines()[0] if message else type(exc).__name__
+    prefix = re.search(r"Prefix \"?([\w-]*):\"? not bound", str(exc))
+    if prefix:
+        message = f"prefix '{prefix.group(1)}:' is not declared; add an @prefix line for it"
+    return LoadError(display, message, line)
+
+
+_BAD_IRI_CHARS = re.compile(r'[\s<>"{}|\\^`]')
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
+def _check_iris(graph: Graph, text: str, display: str) -> None:
+    """rdflib accepts invalid IRIs and ill-typed literals silently; refuse them."""
+    from rdflib import Literal, URIRef
+
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, Literal) and term.ill_typed:
+                raise LoadError(
+                    display,
+                    f'"{term}" is not a valid {short(str(term.datatype))} value; '
+                    "fix the literal or its datatype",
+                    _line_of(text, f'"{term}"'),
+                )
+            if isinstance(term, URIRef) and (_BAD_IRI_CHARS.search(term) or ":" not in term):
+                needle = str(term).split("/")[-1] or str(term)
+                line = _line_of(text, needle)
+                raise LoadError(
+                    display,
+                    f"invalid IRI <{term}>: IRIs may not contain spaces or any of <>\"{{}}|\\^`",
+                    line,
+                )
+
+
+def load(kb: KnowledgeBase, files: list[Path] | None = None) -> LoadedGraph:
+    """Parse ``files`` (default: ontology without shapes, and facts) into one graph."""
+    merged = new_graph()
+    loaded = LoadedGraph(merged, kb)
+    for path in kb.data_files() if files is None else files:
+        display = kb.display(path)
+        part = parse_turtle(_decode(path, display), display, base=path.resolve().as_uri())
+        loaded.subjects_by_file[display] = set(part.subjects())
+        merged += part
+    return loaded
