@@ -1,0 +1,106 @@
+"""``derive query``: read-only SPARQL over the knowledge base."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from derive.cli.common import current_kb, guarded
+from derive.errors import UsageError
+
+if TYPE_CHECKING:
+    from derive.kb import KnowledgeBase
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+@click.command("query")
+@click.argument("query_text", metavar="[QUERY]", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Read the query from a file ('-' for standard input).",
+)
+@click.option("--name", help="Run a shipped query (see --list).")
+@click.option("--list", "list_", is_flag=True, help="List the shipped queries and exit.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output of SELECT and ASK: an aligned table, or SPARQL 1.1 CSV, TSV or JSON results.",
+)
+@guarded
+def query(
+    query_text: str | None, file: str | None, name: str | None, list_: bool, fmt: str
+) -> None:
+    """Run a read-only SPARQL query over the knowledge base.
+
+    QUERY is the query text, or '-' to read it from standard input. The
+    project's prefixes (dv:, claim:, src:, ent:, metric:, qudt:, ...) are
+    pre-bound. CONSTRUCT and DESCRIBE print Turtle.
+
+    Updates, SERVICE, FROM / FROM NAMED and extension functions are refused:
+    a query reads the knowledge base and nothing else.
+
+    \b
+    Examples:
+      derive query 'SELECT ?c ?label WHERE { ?c a dv:QuantitativeClaim ; rdfs:label ?label }'
+      derive query --name claims-about-china
+      derive query -f my.rq --format json
+    """
+    from derive import query as queries
+    from derive.query_format import render
+
+    kb = current_kb()
+    if list_:
+        _reject_sources(query_text, file, name, "--list")
+        click.echo(_listing(kb), nl=False)
+        return
+    text = _query_text(kb, query_text, file, name)
+    click.echo(render(queries.run(kb, text), fmt), nl=False)
+
+
+def _reject_sources(query_text: str | None, file: str | None, name: str | None, flag: str) -> None:
+    if query_text is not None or file is not None or name is not None:
+        raise UsageError(f"{flag} takes no query; drop QUERY, --file and --name")
+
+
+def _query_text(
+    kb: KnowledgeBase, query_text: str | None, file: str | None, name: str | None
+) -> str:
+    """The query from exactly one of QUERY, --file and --name."""
+    from derive import query as queries
+
+    given = [source for source in (query_text, file, name) if source is not None]
+    if len(given) != 1:
+        raise UsageError(
+            "give exactly one query: QUERY text, '-' for standard input, --file PATH or "
+            "--name NAME (derive query --list shows the shipped ones)"
+        )
+    if name is not None:
+        return queries.shipped_query(kb, name).text()
+    if file is not None and file != "-":
+        return queries.read_query_file(Path(file))
+    if file == "-" or query_text == "-":
+        return sys.stdin.read()
+    assert query_text is not None
+    return query_text
+
+
+def _listing(kb: KnowledgeBase) -> str:
+    from derive import query as queries
+
+    shipped = queries.shipped_queries(kb)
+    if not shipped:
+        return f"no shipped queries in {queries.queries_dir(kb)}\n"
+    width = max(len(item.name) for item in shipped)
+    return "".join(
+        f"{item.name.ljust(width)}  {item.description}".rstrip() + "\n" for item in shipped
+    )
