@@ -24,9 +24,10 @@ FORMATS = ("table", "csv", "tsv", "json")
     "--file",
     "file",
     type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="PATH",
     help="Read the query from a file ('-' for standard input).",
 )
-@click.option("--name", help="Run a shipped query (see --list).")
+@click.option("--name", metavar="NAME", help="Run a shipped query (see --list).")
 @click.option("--list", "list_", is_flag=True, help="List the shipped queries and exit.")
 @click.option(
     "--format",
