@@ -11,8 +11,10 @@ def _surname(author: str) -> str:
 
 
 def short(source: Source) -> str:
-    authors = _ordered_authors(source)
     year = source.year or "n.d."
+    if source.short_name:
+        return f"{source.short_name} {year}"
+    authors = _ordered_authors(source)
     if not authors:
         return f"{source.publisher or source.title} {year}"
     if len(authors) == 1:

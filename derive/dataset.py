@@ -1,5 +1,5 @@
-"""The graph users query: ontology, facts and (once computed) derived
-estimates, assembled in one place."""
+"""The graph users query: ontology, facts and the estimates derived from
+them (recomputed whenever the facts change), assembled in one place."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 
-def query_graph(kb: KnowledgeBase) -> Graph:
+def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
     """Everything ``derive query`` sees: ontology, facts and derived estimates."""
     from derive import store
 
-    return store.load(kb).graph
+    graph = store.load(kb).graph
+    if derived:
+        from derive import api, provenance
+
+        compiled = api.load(kb)
+        graph += provenance.results_graph(api.all_estimates(kb), compiled.model)
+    return graph

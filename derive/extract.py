@@ -156,6 +156,7 @@ def _sources(reader: _Reader, model: Model) -> None:
                 citation_label=label,
                 reference_text=reference,
                 comment=reader.text(node, RDFS + "comment"),
+                short_name=reader.text(node, DV + "citationName"),
             )
 
 

@@ -25,6 +25,7 @@ class Source:
     citation_label: str | None = None
     reference_text: str | None = None
     comment: str | None = None
+    short_name: str | None = None
 
     @property
     def name(self) -> str:

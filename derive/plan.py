@@ -170,7 +170,7 @@ class _Compiler:
                 raise ModelError(
                     f"{where} is parameter {local_name(key)}, which {scen} does not bind; "
                     f"choose a scenario that binds it (--scenario) or pass "
-                    f"--set {local_name(key)}=VALUE"
+                    f"--set {local_name(key)}='VALUE UNIT'"
                 )
             target = bound
             override = self._override_for(bound)

@@ -82,6 +82,12 @@ class EstimateReport:
     def citation_key(self, source: Source) -> str:
         return source.citation_label or f"[{citations.short(source)}]"
 
+    def source_ref(self, source: Source) -> str:
+        """``[6] Pilz et al. 2025``, or ``[Ruiloba Portilla 2025]`` for an unnumbered source."""
+        if source.citation_label:
+            return f"{source.citation_label} {citations.short(source)}"
+        return self.citation_key(source)
+
 
 def _horizon_text(plan: Plan, step: Step, role: str, years: float) -> str:
     key = dict(step.inputs)[role]

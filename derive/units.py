@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from derive.model import Model
 
 _DEFINITIONS = """
-FLOP = [computation] = flop
+FLOP = [computation]
 year = [time] = yr = a
 month = year / 12 = mo
 day = year / 365.25 = d

@@ -62,6 +62,14 @@ class KBBuilder:
         return path
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep every test's compiled-plan cache out of the user's cache folder."""
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def make_kb(tmp_path: Path) -> KBBuilder:
     return KBBuilder(tmp_path / "kb")

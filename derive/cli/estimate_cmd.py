@@ -1,0 +1,84 @@
+"""``derive estimate``, ``derive list`` and ``derive build``."""
+
+from __future__ import annotations
+
+import click
+
+from derive.cli.common import current_kb, guarded
+
+
+@click.command()
+@click.argument("name")
+@click.option("--explain", is_flag=True, help="Show the whole citation trail as a tree.")
+@click.option("--scenario", metavar="NAME", help="Scenario to compute under (see derive list).")
+@click.option("--set", "overrides", multiple=True, metavar="INPUT=VALUE",
+              help="Override a claim, parameter or estimate for this run, in its own unit or "
+              "with one: --set china-compute-growth='40 percent/year'. Repeatable.")
+@click.option("--samples", type=click.IntRange(min=0), default=10_000, show_default=True,
+              help="Monte Carlo draws for inputs with ranges (0: exact value only).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed: the same seed gives the same interval.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
+              show_default=True)
+@guarded
+def estimate(name: str, explain: bool, scenario: str | None, overrides: tuple[str, ...],
+             samples: int, seed: int, fmt: str) -> None:
+    """Compute estimate NAME from the claims, with its 90% interval.
+
+    \b
+    Example:
+      derive estimate china-ai-compute-2027 --scenario lax-cloud-controls --explain
+      derive estimate frontier-training-compute-2027 --format json
+      derive estimate china-ai-compute-2027 --set china-compute-growth='30 percent/year'
+    """
+    from derive import api, render_estimate
+
+    report = api.estimate(current_kb(), name, scenario=scenario, samples=samples, seed=seed,
+                          overrides=[api.parse_override(text) for text in overrides])
+    if fmt == "json":
+        click.echo(render_estimate.as_json(report), nl=False)
+    elif fmt == "md":
+        click.echo(render_estimate.markdown(report, explain=True), nl=False)
+    else:
+        click.echo(render_estimate.text(report, explain=explain), nl=False)
+
+
+@click.command(name="list")
+@click.argument("kind", required=False,
+                type=click.Choice(["estimates", "claims", "sources", "scenarios"]))
+@guarded
+def list_(kind: str | None) -> None:
+    """List estimates, claims, sources and scenarios (or only KIND).
+
+    \b
+    Example:
+      derive list estimates
+    """
+    from derive import api
+    from derive.listing import listing
+
+    for line in listing(api.load(current_kb()).model, kind):
+        click.echo(line)
+
+
+@click.command()
+@guarded
+def build() -> None:
+    """Compute every estimate under every scenario and write derived/estimates.ttl.
+
+    The file holds each result with PROV-O provenance. Nothing under facts/ changes.
+    """
+    from derive import api, provenance
+    from derive.cache import write_atomic
+
+    kb = current_kb()
+    outcomes = api.all_estimates(kb)
+    text = provenance.build(outcomes, api.load(kb).model)
+    kb.derived_dir.mkdir(exist_ok=True)
+    target = kb.derived_dir / "estimates.ttl"
+    write_atomic(target, text.encode("utf-8"))
+    done = sum(1 for o in outcomes if o.report is not None)
+    click.echo(f"wrote {kb.display(target)}: {done} results")
+    for outcome in outcomes:
+        if outcome.error:
+            click.echo(f"not computed: {outcome.error}", err=True)

@@ -1,0 +1,235 @@
+"""Rendering an ``EstimateReport``: plain text (a tree), Markdown and JSON.
+Pure formatting; the numbers come from the report."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from derive import citations
+from derive.model import Source
+from derive.numbers import fmt, stated
+from derive.report import EstimateReport, TrailNode
+
+
+def _value(value: float, unit: str, precise: bool = False) -> str:
+    number = stated(value) if precise else fmt(value)
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+
+
+def headline(report: EstimateReport) -> str:
+    text = f"{report.label} = {_value(report.value, report.unit)}"
+    if report.interval is not None:
+        text += (f" (90% interval {_value(report.interval.low, report.unit)} – "
+                 f"{_value(report.interval.high, report.unit)})")
+    return text
+
+
+def _context(report: EstimateReport) -> list[str]:
+    lines = [f"estimate: {report.name}"]
+    if report.scenario is not None:
+        lines.append(f"scenario: {report.scenario.name} ({report.scenario.label})")
+    if report.target_date:
+        lines.append(f"for: {report.target_date}")
+    if report.interval is not None:
+        lines.append(f"sampling: {report.samples:,} draws, seed {report.seed}; stated ranges "
+                     "read as 90% intervals")
+    for name, value in report.overrides.items():
+        lines.append(f"override: {name} = {value} (--set)")
+    return lines
+
+
+def _source_ref(report: EstimateReport, source: Source) -> str:
+    return report.source_ref(source)
+
+
+def _node_lines(report: EstimateReport, node: TrailNode, prefix: str, last: bool,
+                top: bool) -> list[str]:
+    branch = "" if top else ("└─ " if last else "├─ ")
+    pad = prefix + ("" if top else ("   " if last else "│  "))
+    role = f"{node.role}: " if node.role else ""
+    lines: list[str] = []
+    if node.kind == "estimate":
+        head = f"{role}{node.name} = {_value(node.value, node.unit)}"
+        if node.interval is not None:
+            head += (f"  [90%: {_value(node.interval.low, node.unit)} – "
+                     f"{_value(node.interval.high, node.unit)}]")
+        lines.append(prefix + branch + head)
+        lines.append(pad + f"   method: {node.method_label}: {node.formula}")
+        if node.horizon:
+            lines.append(pad + f"   horizon: {node.horizon}")
+        lines.append(pad + f"   computed: {node.computation}")
+    else:
+        via = f" (parameter {node.via_parameter})" if node.via_parameter else ""
+        kind = {"claim": "claim", "assumption": "assumption", "override": "set"}[node.kind]
+        head = f"{role}{kind} {node.name}{via} = {_value(node.value, node.unit, True)}"
+        if node.low is not None and node.high is not None:
+            head += f" (range {stated(node.low)}–{stated(node.high)})"
+        if node.as_of:
+            head += f", as of {node.as_of}"
+        lines.append(prefix + branch + head)
+        if node.quote:
+            lines.append(pad + f"   “{node.quote}”")
+        if node.locator:
+            lines.append(pad + f"   at: {node.locator}")
+        if node.stated_in is not None:
+            where = f"stated in {_source_ref(report, node.stated_in)}"
+            if node.cites:
+                where += "; attributed to " + ", ".join(
+                    _source_ref(report, s) for s in node.cites)
+            lines.append(pad + f"   {where}")
+        if node.verification and node.verification != "VerifiedVerbatim":
+            lines.append(pad + f"   verification: {node.verification}")
+        if node.kind == "assumption" and node.comment:
+            lines.append(pad + f"   rationale: {node.comment}")
+    for index, child in enumerate(node.inputs):
+        lines += _node_lines(report, child, pad, index == len(node.inputs) - 1, False)
+    return lines
+
+
+def text(report: EstimateReport, explain: bool = False) -> str:
+    lines = [headline(report)]
+    if not explain:
+        return "\n".join(lines) + "\n"
+    lines += ["", *_context(report), "", "Derivation"]
+    lines += _node_lines(report, report.trail, "", True, True)
+    if report.drivers:
+        lines += ["", "What drives the spread (result at each end of an input's range)"]
+        for driver in report.drivers:
+            lines.append(
+                f"  {driver.name}: {driver.input_low} → {_value(driver.at_low, report.unit)}, "
+                f"{driver.input_high} → {_value(driver.at_high, report.unit)} "
+                f"({driver.share:.0%} of the total swing)"
+            )
+    lines += ["", "Citations"]
+    for source in report.citations:
+        lines.append(f"  {report.citation_key(source)} {citations.full(source)}")
+    return "\n".join(lines) + "\n"
+
+
+def _md_node(report: EstimateReport, node: TrailNode, depth: int) -> list[str]:
+    indent = "  " * depth
+    role = f"**{node.role}**: " if node.role else ""
+    lines: list[str] = []
+    if node.kind == "estimate":
+        head = f"{indent}- {role}estimate `{node.name}` = **{_value(node.value, node.unit)}**"
+        if node.interval is not None:
+            head += (f" (90%: {_value(node.interval.low, node.unit)} – "
+                     f"{_value(node.interval.high, node.unit)})")
+        lines.append(head)
+        lines.append(f"{indent}  - method: {node.method_label}, `{node.formula}`")
+        if node.horizon:
+            lines.append(f"{indent}  - horizon: {node.horizon}")
+        lines.append(f"{indent}  - computed: `{node.computation}`")
+    else:
+        via = f" (parameter `{node.via_parameter}`)" if node.via_parameter else ""
+        kind = {"claim": "claim", "assumption": "assumption", "override": "set"}[node.kind]
+        head = (f"{indent}- {role}{kind} `{node.name}`{via} = "
+                f"**{_value(node.value, node.unit, True)}**")
+        if node.low is not None and node.high is not None:
+            head += f" (range {stated(node.low)}–{stated(node.high)})"
+        if node.as_of:
+            head += f", as of {node.as_of}"
+        lines.append(head)
+        if node.quote:
+            lines.append(f"{indent}  > “{_md_escape(node.quote)}”")
+        if node.stated_in is not None:
+            where = f"stated in {_source_ref(report, node.stated_in)}"
+            if node.cites:
+                where += "; attributed to " + ", ".join(
+                    _source_ref(report, s) for s in node.cites)
+            lines.append(f"{indent}  - {where}")
+        if node.kind == "assumption" and node.comment:
+            lines.append(f"{indent}  - rationale: {node.comment}")
+    for child in node.inputs:
+        lines += _md_node(report, child, depth + 1)
+    return lines
+
+
+def _md_escape(value: str) -> str:
+    for char in "\\`*_[]<>|$":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+def markdown(report: EstimateReport, explain: bool = True) -> str:
+    lines = [f"# {report.label}", "", f"**{headline(report)}**", ""]
+    lines += [f"- {line}" for line in _context(report)]
+    if explain:
+        lines += ["", "## Derivation", ""]
+        lines += _md_node(report, report.trail, 0)
+        if report.drivers:
+            lines += ["", "## What drives the spread", "",
+                      "| input | low end | result | high end | result | share of swing |",
+                      "|---|---|---|---|---|---|"]
+            for d in report.drivers:
+                lines.append(f"| `{d.name}` | {d.input_low} | {_value(d.at_low, report.unit)} | "
+                             f"{d.input_high} | {_value(d.at_high, report.unit)} | "
+                             f"{d.share:.0%} |")
+        lines += ["", "## Citations", ""]
+        for source in report.citations:
+            lines.append(f"- {_md_escape(report.citation_key(source))} "
+                         f"{_md_escape(citations.full(source))}")
+    return "\n".join(lines) + "\n"
+
+
+def _source_json(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.name, "iri": source.iri, "title": source.title,
+        "authors": source.author_list or ", ".join(source.authors),
+        "year": int(source.year) if source.year and source.year.isdigit() else None,
+        "issued": source.issued, "url": source.url, "accessed": source.accessed,
+        "venue": source.venue or source.publisher, "label": source.citation_label,
+    }
+
+
+def _node_json(node: TrailNode) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": node.name, "iri": node.key, "kind": node.kind, "role": node.role,
+        "label": node.label, "value": node.value, "unit": node.unit,
+    }
+    if node.kind == "estimate":
+        data.update({
+            "method": node.method, "formula": node.formula, "computation": node.computation,
+            "horizon": node.horizon,
+            "interval": None if node.interval is None else {
+                "low": node.interval.low, "high": node.interval.high,
+                "level": node.interval.level},
+        })
+    else:
+        data.update({
+            "low": node.low, "high": node.high, "as_of": node.as_of, "quote": node.quote,
+            "locator": node.locator, "via_parameter": node.via_parameter,
+            "verification": node.verification,
+            "stated_in": None if node.stated_in is None else _source_json(node.stated_in),
+            "sources": [_source_json(s) for s in node.cites],
+            "citation_label": node.citation_label,
+        })
+    data["inputs"] = [_node_json(child) for child in node.inputs]
+    return data
+
+
+def as_dict(report: EstimateReport) -> dict[str, Any]:
+    return {
+        "estimate": report.name, "iri": report.iri, "label": report.label,
+        "value": report.value, "unit": report.unit, "unit_iri": report.unit_iri,
+        "interval": None if report.interval is None else {
+            "low": report.interval.low, "high": report.interval.high,
+            "level": report.interval.level},
+        "method": report.method,
+        "scenario": None if report.scenario is None else report.scenario.name,
+        "target_date": report.target_date,
+        "samples": report.samples, "seed": report.seed, "overrides": report.overrides,
+        "inputs": [_node_json(child) for child in report.trail.inputs],
+        "computation": report.trail.computation,
+        "sensitivity": [{"input": d.name, "low": d.input_low, "high": d.input_high,
+                         "result_at_low": d.at_low, "result_at_high": d.at_high,
+                         "share": d.share} for d in report.drivers],
+        "citations": [_source_json(s) for s in report.citations],
+    }
+
+
+def as_json(report: EstimateReport) -> str:
+    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
