@@ -1,0 +1,131 @@
+"""Speed report for derive: run ``python benchmarks/bench.py`` from the project
+folder (with derive installed) and read the printed table. Not a test: timings
+depend on the machine. Targets on a 2-core machine: --help < 0.15 s, a warm
+``estimate --explain`` < 0.5 s, 100,000 draws through the whole DAG < 0.2 s.
+
+``--scale N`` also builds a synthetic knowledge base of N claims and times
+loading and compiling it (the cold path that the cache then skips).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def timed_command(args: list[str], runs: int, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, cwd=PROJECT, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def derive_cmd() -> list[str]:
+    beside = Path(sys.executable).with_name("derive")
+    if beside.exists():
+        return [str(beside)]
+    exe = shutil.which("derive")
+    return [exe] if exe else [sys.executable, "-m", "derive"]
+
+
+def sampling_time(draws: int) -> tuple[float, int]:
+    from derive import api, engine
+    from derive.kb import KnowledgeBase
+
+    compiled = api.load(KnowledgeBase(PROJECT))
+    model = compiled.model
+    deepest = max(
+        (p for p in compiled.plans.values() if not isinstance(p, tuple)),
+        key=lambda p: len(p.steps) + len(p.leaves),
+    )
+    engine.evaluate(deepest, samples=1000)  # warm numpy
+    times = []
+    for seed in range(5):
+        start = time.perf_counter()
+        engine.evaluate(deepest, samples=draws, seed=seed)
+        times.append(time.perf_counter() - start)
+    del model
+    return statistics.median(times), len(deepest.steps) + len(deepest.leaves)
+
+
+SYNTHETIC = """
+claim:c{i} a dv:QuantitativeClaim ; rdfs:label "synthetic {i}"@en ; dv:about ent:china ;
+    dv:metric metric:ai-supercomputer-performance ;
+    dv:quantity [ a qudt:QuantityValue ; qudt:value {v}E18 ; qudt:hasUnit unit:FLOPS ] ;
+    dv:asOf "2025"^^xsd:gYear ; prov:wasQuotedFrom src:ruiloba-portilla-2025 ;
+    dv:quote [ a oa:SpecificResource ; oa:hasSource src:ruiloba-portilla-2025 ;
+      oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "synthetic {i}" ] ] .
+"""
+
+
+def scale(n: int) -> list[tuple[str, float]]:
+    from derive import api, store
+    from derive.kb import KnowledgeBase
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "kb"
+        shutil.copytree(PROJECT / "ontology", root / "ontology")
+        shutil.copytree(PROJECT / "facts", root / "facts")
+        prologue = (PROJECT / "tests" / "conftest.py").read_text().split('PROLOGUE = """\\\n')[1]
+        prologue = prologue.split('"""')[0]
+        body = "".join(SYNTHETIC.format(i=i, v=i % 97 + 1) for i in range(n))
+        (root / "facts" / "synthetic.ttl").write_text(prologue + body, encoding="utf-8")
+        kb = KnowledgeBase(root)
+        start = time.perf_counter()
+        loaded = store.load(kb)
+        rows.append((f"parse {n:,} synthetic claims ({len(loaded.graph):,} triples)",
+                     time.perf_counter() - start))
+        start = time.perf_counter()
+        api.compile_kb(kb)
+        rows.append(("parse + extract + plan (cold compile)", time.perf_counter() - start))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", type=int, default=0, help="synthetic claims to add")
+    options = parser.parse_args()
+    cache = tempfile.mkdtemp(prefix="derive-bench-cache-")
+    env = dict(os.environ, DERIVE_CACHE_DIR=cache)
+    cmd = derive_cmd()
+    explain = [*cmd, "estimate", "frontier-training-compute-2027", "--explain"]
+    rows: list[tuple[str, float, str]] = []
+    rows.append(("derive --help", timed_command([*cmd, "--help"], options.runs, env), "< 0.15 s"))
+    shutil.rmtree(cache)
+    rows.append(("estimate --explain, cold (no cache)", timed_command(explain, 1, env), ""))
+    rows.append(("estimate --explain, warm", timed_command(explain, options.runs, env),
+                 "< 0.5 s"))
+    lax = [*cmd, "estimate", "china-ai-compute-2027", "--scenario", "lax-cloud-controls",
+           "--explain"]
+    rows.append(("estimate china-ai-compute-2027 --explain, warm",
+                 timed_command(lax, options.runs, env), "< 0.5 s"))
+    rows.append(("derive validate", timed_command([*cmd, "validate"], 1, env), "< 1 s"))
+    rows.append(("derive query --name claims-about-china",
+                 timed_command([*cmd, "query", "--name", "claims-about-china"], 1, env), "< 1 s"))
+    os.environ["DERIVE_CACHE_DIR"] = cache
+    seconds, nodes = sampling_time(100_000)
+    rows.append((f"100,000 draws through the DAG ({nodes} nodes)", seconds, "< 0.2 s"))
+    if options.scale:
+        rows += [(name, secs, "") for name, secs in scale(options.scale)]
+    shutil.rmtree(cache, ignore_errors=True)
+    width = max(len(name) for name, _, _ in rows)
+    print(f"{'step':<{width}}  {'seconds':>8}  target")
+    for name, secs, target in rows:
+        print(f"{name:<{width}}  {secs:8.3f}  {target}")
+
+
+if __name__ == "__main__":
+    main()
