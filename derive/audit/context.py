@@ -1,0 +1,245 @@
+"""What every check works on: the compiled knowledge base, plus what the
+model leaves out and the consistency checks need (metrics' shares and
+allowed units, entities' types and where they are located), read from the
+graph with the triple API."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from derive import citations
+from derive.audit.findings import Ref
+from derive.errors import UnitMismatch
+from derive.model import Claim, Model
+from derive.namespaces import DV, PREFIXES, local_name, short
+from derive.numbers import fmt
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from derive.api import Compiled
+
+SCHEMA = PREFIXES["schema"]
+QUDT = PREFIXES["qudt"]
+RDF_TYPE = PREFIXES["rdf"] + "type"
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    iri: str
+    is_share: bool = False
+    part_of: str | None = None
+    allowed_units: tuple[str, ...] = ()
+    quantity_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    iri: str
+    types: tuple[str, ...] = ()
+    located_in: tuple[str, ...] = ()  # schema:location
+    manufacturer: tuple[str, ...] = ()  # schema:manufacturer
+
+    @property
+    def is_aggregate(self) -> bool:
+        return DV + "Aggregate" in self.types
+
+    @property
+    def is_country(self) -> bool:
+        return DV + "Country" in self.types
+
+
+@dataclass
+class AuditContext:
+    compiled: Compiled
+    metrics: dict[str, MetricInfo] = field(default_factory=dict)
+    entities: dict[str, EntityInfo] = field(default_factory=dict)
+    run_cache: dict[str, list[Any]] = field(default_factory=dict)  # see derive.audit.runs
+
+    @property
+    def model(self) -> Model:
+        return self.compiled.model
+
+    # -- units ------------------------------------------------------------
+    def quantity(self, unit_iri: str | None) -> Any | None:
+        """The pint quantity of a unit, or None when it is missing or unknown."""
+        from derive import units
+
+        if unit_iri is None:
+            return None
+        try:
+            return units.quantity_of(self.model, unit_iri)
+        except UnitMismatch:
+            return None
+
+    def factor(self, unit_iri: str | None) -> float | None:
+        quantity = self.quantity(unit_iri)
+        return None if quantity is None else float(quantity.to_base_units().magnitude)
+
+    def same_dimension(self, a: str | None, b: str | None) -> bool | None:
+        """Whether two units measure the same thing (None when either is unknown)."""
+        qa, qb = self.quantity(a), self.quantity(b)
+        if qa is None or qb is None:
+            return None
+        return bool(qa.dimensionality == qb.dimensionality)
+
+    def show(self, value: float | None, unit_iri: str | None, digits: int = 3) -> str:
+        return with_unit(value, self.model.unit_symbol(unit_iri), digits)
+
+    # -- claims -----------------------------------------------------------
+    def base_interval(self, claim: Claim) -> tuple[float, float] | None:
+        """The claim's figure in base units, as the range it states or, for a
+        single figure, the range its printed digits round from."""
+        factor = self.factor(claim.unit)
+        if claim.value is None or factor is None:
+            return None
+        low, high = (claim.low, claim.high) if claim.has_bounds else rounding(claim.value)
+        assert low is not None and high is not None
+        ends = sorted((low * factor, high * factor))
+        return ends[0], ends[1]
+
+    def claim_ref(self, iri: str) -> Ref:
+        return Ref(iri, short(iri))
+
+    def source_refs(self, claims: list[Claim], cited: bool = False) -> tuple[Ref, ...]:
+        seen: dict[str, Ref] = {}
+        for claim in claims:
+            iris = [claim.stated_in] if claim.stated_in else []
+            if cited:
+                iris += list(claim.cites)
+            for iri in iris:
+                source = self.model.sources.get(iri)
+                if iri and iri not in seen:
+                    seen[iri] = Ref(iri, citations.short(source) if source else short(iri))
+        return tuple(seen.values())
+
+    def stated_by(self, claim: Claim) -> str:
+        """'the essay (Ruiloba Portilla 2025)'-like words for the source stating a claim."""
+        source = self.model.sources.get(claim.stated_in or "")
+        return citations.short(source) if source else "its source"
+
+    # -- entities ---------------------------------------------------------
+    def containers(self, entity: str) -> list[str]:
+        """``entity`` and everything it is located in, following schema:location,
+        and schema:manufacturer for products (a chip is where its maker is)."""
+        found = [entity]
+        frontier = [entity]
+        while frontier:
+            info = self.entities.get(frontier.pop())
+            if info is None:
+                continue
+            for nxt in (*info.located_in, *info.manufacturer):
+                if nxt not in found:
+                    found.append(nxt)
+                    frontier.append(nxt)
+        return found
+
+    def label(self, iri: str) -> str:
+        return self.model.label(iri)
+
+
+def rounding(value: float) -> tuple[float, float]:
+    """The range a printed figure rounds from: half a unit of its last
+    significant digit either side (9.1e20 -> 9.05e20 to 9.15e20, 75 -> 74.5 to 75.5)."""
+    if value == 0 or not math.isfinite(value):
+        return value, value
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    half = 0.5 * 10.0**exponent
+    return value - half, value + half
+
+
+def overlap(intervals: list[tuple[float, float]]) -> bool:
+    return max(low for low, _ in intervals) <= min(high for _, high in intervals)
+
+
+def times(ratio: float) -> str:
+    """'3.5 times' or 'a third of' style words for a ratio, for messages."""
+    if ratio >= 1:
+        return f"{fmt(ratio, 2)} times"
+    return f"{fmt(ratio, 2)} times (that is, {fmt(1 / ratio, 2)} times less than)"
+
+
+def build(compiled: Compiled, graph: Graph | None) -> AuditContext:
+    context = AuditContext(compiled)
+    if graph is None:
+        return context
+    from rdflib import URIRef
+
+    def objects(node: Any, predicate: str) -> list[str]:
+        return sorted(str(o) for o in graph.objects(node, URIRef(predicate)))
+
+    for node in set(graph.subjects(URIRef(RDF_TYPE), URIRef(DV + "Metric"))):
+        share = graph.value(node, URIRef(DV + "isShare"))
+        part_of = graph.value(node, URIRef(DV + "partOf"))
+        kind = graph.value(node, URIRef(QUDT + "hasQuantityKind"))
+        context.metrics[str(node)] = MetricInfo(
+            iri=str(node),
+            is_share=bool(share is not None and share.toPython() is True),  # type: ignore[attr-defined]
+            part_of=None if part_of is None else str(part_of),
+            allowed_units=tuple(objects(node, DV + "allowedUnit")),
+            quantity_kind=None if kind is None else str(kind),
+        )
+    entity_types = _subclasses(graph, DV + "Entity")
+    for type_iri in entity_types:
+        for node in graph.subjects(URIRef(RDF_TYPE), URIRef(type_iri)):
+            iri = str(node)
+            if iri in context.entities:
+                continue
+            context.entities[iri] = EntityInfo(
+                iri=iri,
+                types=tuple(objects(node, RDF_TYPE)),
+                located_in=tuple(objects(node, SCHEMA + "location")),
+                manufacturer=tuple(objects(node, SCHEMA + "manufacturer")),
+            )
+    return context
+
+
+def _subclasses(graph: Graph, root: str) -> set[str]:
+    from rdflib import RDFS, URIRef
+
+    found = {root}
+    frontier = [root]
+    while frontier:
+        for sub in graph.subjects(RDFS.subClassOf, URIRef(frontier.pop())):
+            if str(sub) not in found:
+                found.add(str(sub))
+                frontier.append(str(sub))
+    return found
+
+
+def name(iri: str) -> str:
+    return local_name(iri)
+
+
+_PLAIN = {
+    "[computation]": "an amount of computation",
+    "[computation] / [time]": "a rate of computation",
+    "[time]": "a length of time",
+    "1 / [time]": "a rate of change per unit of time",
+    "dimensionless": "a plain number or share",
+}
+
+
+def plural(count: float, word: str) -> str:
+    """'1 year', '2.5 years'."""
+    return f"{fmt(count)} {word}" + ("" if fmt(count) == "1" else "s")
+
+
+def with_unit(value: float | None, unit: str, digits: int = 3) -> str:
+    """A number and a unit symbol ('65%/yr', '9.5 mo')."""
+    text = fmt(value, digits)
+    if not unit:
+        return text
+    return text + unit if unit.startswith("%") else f"{text} {unit}"
+
+
+def plain_dimension(quantity: Any) -> str:
+    """What a unit measures, in words a policy reader knows."""
+    from derive import units
+
+    dimension = units.dimension(quantity)
+    return _PLAIN.get(dimension, dimension)

@@ -1,0 +1,43 @@
+"""Findings as RDF: each a dv:Finding (a prov:Entity) with its severity,
+kind and message, cito:disputes to the claims it calls into question and
+prov:wasDerivedFrom the claims it uses, for queries and sheets to include."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from derive.audit.findings import Finding
+from derive.namespaces import DV, PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+
+def finding_iri(finding: Finding) -> str:
+    return PREFIXES["finding"] + finding.id
+
+
+def findings_graph(findings: list[Finding]) -> Graph:
+    from rdflib import RDF, RDFS, Literal, Namespace, URIRef
+
+    from derive.store import new_graph
+
+    prov = Namespace(PREFIXES["prov"])
+    cito = Namespace(PREFIXES["cito"])
+    dv = Namespace(DV)
+    graph = new_graph()
+    for finding in findings:
+        node = URIRef(finding_iri(finding))
+        graph.add((node, RDF.type, dv.Finding))
+        graph.add((node, RDF.type, prov.Entity))
+        graph.add((node, RDFS.label, Literal(finding.id)))
+        graph.add((node, dv.severity, Literal(finding.severity)))
+        graph.add((node, dv.findingKind, Literal(finding.kind)))
+        graph.add((node, RDFS.comment, Literal(finding.message, lang="en")))
+        for iri in finding.disputes:
+            graph.add((node, cito.disputes, URIRef(iri)))
+        for ref in finding.claims:
+            graph.add((node, prov.wasDerivedFrom, URIRef(ref.iri)))
+        if finding.estimate is not None:
+            graph.add((node, prov.wasDerivedFrom, URIRef(finding.estimate.iri)))
+    return graph

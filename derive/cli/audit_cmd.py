@@ -1,0 +1,48 @@
+"""``derive audit``: check the knowledge base's figures against each other,
+against their own derivations and against their sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from derive.cli.common import current_kb, guarded
+from derive.render_audit import FORMATS
+
+
+@click.command("audit")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Plain text, JSON ({\"findings\": [...]}) or Markdown.")
+@click.option("--strict", is_flag=True,
+              help="Exit with code 1 when any finding is an error.")
+@click.option("--rdf", "rdf_file", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the findings as Turtle (dv:Finding) to FILE.")
+@guarded
+def audit(fmt: str, strict: bool, rdf_file: str | None) -> None:
+    """Audit the figures of the knowledge base.
+
+    \b
+    Recomputes every figure a source derived itself (estimates with
+    dv:reproduces) and says what would reconcile a mismatch; reports units
+    printed in the wrong dimension, shares that imply different totals,
+    counts against stated shares, claims that disagree, estimates larger
+    than a total they belong to, premises dated after their source, and
+    figures that differ from what their cited source says.
+
+    Exit code 0 when the audit ran, whatever it found; with --strict, 1 when
+    any finding is an error.
+    """
+    from derive.audit import audit as run_audit
+    from derive.audit import findings_graph, has_errors
+    from derive.render_audit import render
+
+    findings = run_audit(current_kb())
+    if rdf_file is not None:
+        from derive.cache import write_atomic
+
+        turtle = findings_graph(findings).serialize(format="turtle")
+        write_atomic(Path(rdf_file), turtle.encode("utf-8"))
+    click.echo(render(findings, fmt), nl=False)
+    if strict and has_errors(findings):
+        click.get_current_context().exit(1)
