@@ -161,5 +161,5 @@ def entities_with_claims(model: Model) -> dict[str, list[Claim]]:
     return out
 
 
-def by_date(claim: Claim) -> tuple[float, str]:
-    return (claim.as_of.decimal_year if claim.as_of else 0.0, claim.label)
+def by_date(claim: Claim) -> tuple[float, str, str]:
+    return (claim.as_of.decimal_year if claim.as_of else 0.0, claim.label, claim.iri)

@@ -18,10 +18,11 @@ def context(model: Model, headlines: dict[str, list[dict[str, Any]]],
                  for e in sorted(model.estimates.values(), key=lambda e: e.label.lower())]
     people = [{"name": local_name(iri), "label": model.labels.get(iri, local_name(iri)),
                "href": site.href("entity", local_name(iri)), "count": len(claims)}
-              for iri, claims in sorted(entities.items(),
-                                        key=lambda kv: model.labels.get(kv[0], kv[0]).lower())]
+              for iri, claims in sorted(entities.items(), key=lambda kv: (
+                  model.labels.get(kv[0], kv[0]).lower(), kv[0]))]
     sources = [source_dict(s, site) for s in
-               sorted(model.sources.values(), key=lambda s: citations.short(s).lower())]
+               sorted(model.sources.values(),
+                      key=lambda s: (citations.short(s).lower(), s.issued or "", s.name))]
     return {"kind": "index", "name": "index", "title": "Fact sheets",
             "estimates": estimates, "entities": people, "sources": sources,
             "claims": len(model.claims), "index_href": None, "footnotes": []}
