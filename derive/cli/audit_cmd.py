@@ -45,4 +45,12 @@ def audit(fmt: str, strict: bool, rdf_file: str | None) -> None:
         write_atomic(Path(rdf_file), turtle.encode("utf-8"))
     click.echo(render(findings, fmt), nl=False)
     if strict and has_errors(findings):
-        click.get_current_context().exit(1)
+        errors = sum(f.severity == "error" for f in findings)
+        raise StrictFailure(f"--strict: {errors} finding{'' if errors == 1 else 's'} "
+                            f"{'is an error' if errors == 1 else 'are errors'}")
+
+
+class StrictFailure(click.ClickException):
+    """``--strict`` with error findings: exit code 1, after the report is printed."""
+
+    exit_code = 1
