@@ -14,7 +14,7 @@ from derive import citations
 from derive.audit.findings import Ref
 from derive.errors import UnitMismatch
 from derive.model import Claim, Model
-from derive.namespaces import DV, PREFIXES, local_name, short
+from derive.namespaces import DV, PREFIXES, short
 from derive.numbers import fmt
 
 if TYPE_CHECKING:
@@ -156,13 +156,6 @@ def overlap(intervals: list[tuple[float, float]]) -> bool:
     return max(low for low, _ in intervals) <= min(high for _, high in intervals)
 
 
-def times(ratio: float) -> str:
-    """'3.5 times' or 'a third of' style words for a ratio, for messages."""
-    if ratio >= 1:
-        return f"{fmt(ratio, 2)} times"
-    return f"{fmt(ratio, 2)} times (that is, {fmt(1 / ratio, 2)} times less than)"
-
-
 def build(compiled: Compiled, graph: Graph | None) -> AuditContext:
     context = AuditContext(compiled)
     if graph is None:
@@ -209,10 +202,6 @@ def _subclasses(graph: Graph, root: str) -> set[str]:
                 found.add(str(sub))
                 frontier.append(str(sub))
     return found
-
-
-def name(iri: str) -> str:
-    return local_name(iri)
 
 
 _PLAIN = {
