@@ -63,7 +63,7 @@ def guarded(func: F) -> F:
 def run_guarded(command: click.Command) -> int:
     """Run the command line as a program: no traceback reaches the user."""
     try:
-        command.main(standalone_mode=False)
+        code = command.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -88,4 +88,4 @@ def run_guarded(command: click.Command) -> int:
             err=True,
         )
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
