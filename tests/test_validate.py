@@ -36,6 +36,11 @@ src:essay a bibo:Document ;
 src:report a bibo:Report ;
     dcterms:title "Trends in Compute" ;
     dcterms:issued "2024-03"^^xsd:gYearMonth .
+
+src:citation-1 a cito:Citation ;
+    cito:hasCitingEntity src:essay ;
+    cito:hasCitedEntity src:report ;
+    dv:citationLabel "[1]" .
 """
 
 ENTITIES = """\
@@ -169,7 +174,7 @@ CASES: dict[str, Case] = {
     ),
     "citation-without-label": Case(
         '    dv:citationLabel "[1]" ;\n', "",
-        "claim:doubling", "has no dv:citationLabel; add the marker", severity="warning",
+        "claim:doubling", "numbers its references; add the marker", severity="warning",
     ),
     "quote-from-other-source-without-locator": Case(
         US_SHARE_QUOTE, QUOTE_FROM_REPORT,
