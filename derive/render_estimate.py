@@ -4,6 +4,8 @@ Pure formatting; the numbers come from the report."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from derive import citations
@@ -45,45 +47,73 @@ def _source_ref(report: EstimateReport, source: Source) -> str:
     return report.source_ref(source)
 
 
+@dataclass(frozen=True)
+class _Style:
+    """How one output format marks up the parts of a trail node."""
+
+    name: Callable[[str], str]
+    value: Callable[[str], str]
+    role: Callable[[str], str]
+    quote: Callable[[str], str]
+    code: Callable[[str], str]
+    method_sep: str
+    interval: Callable[[str], str]
+
+
+_TEXT = _Style(name=str, value=str, role=str, quote=lambda q: f"“{q}”", code=str,
+               method_sep=": ", interval=lambda i: f"  [90%: {i}]")
+_MD = _Style(name=lambda n: f"`{n}`", value=lambda v: f"**{v}**", role=lambda r: f"**{r}**",
+             quote=lambda q: f"> “{_md_escape(q)}”", code=lambda c: f"`{c}`", method_sep=", ",
+             interval=lambda i: f" (90%: {i})")
+
+
+def _describe(report: EstimateReport, node: TrailNode, style: _Style) -> tuple[str, list[str]]:
+    """A node's head line and its detail lines, marked up in ``style``."""
+    role = f"{style.role(node.role)}: " if node.role else ""
+    details: list[str] = []
+    if node.kind == "estimate":
+        kind = "estimate " if style is _MD else ""
+        head = f"{role}{kind}{style.name(node.name)} = {style.value(_value(node.value, node.unit))}"
+        if node.interval is not None:
+            head += style.interval(f"{_value(node.interval.low, node.unit)} – "
+                                   f"{_value(node.interval.high, node.unit)}")
+        formula = style.code(node.formula or "")
+        details.append(f"method: {node.method_label}{style.method_sep}{formula}")
+        if node.horizon:
+            details.append(f"horizon: {node.horizon}")
+        details.append(f"computed: {style.code(node.computation or '')}")
+        return head, details
+    via = f" (parameter {style.name(node.via_parameter)})" if node.via_parameter else ""
+    kind = {"claim": "claim", "assumption": "assumption", "override": "set"}[node.kind]
+    head = (f"{role}{kind} {style.name(node.name)}{via} = "
+            f"{style.value(_value(node.value, node.unit, True))}")
+    if node.low is not None and node.high is not None:
+        head += f" (range {stated(node.low)}–{stated(node.high)})"
+    if node.as_of:
+        head += f", as of {node.as_of}"
+    if node.quote:
+        details.append(style.quote(node.quote))
+    if node.locator:
+        details.append(f"at: {node.locator}")
+    if node.stated_in is not None:
+        where = f"stated in {_source_ref(report, node.stated_in)}"
+        if node.cites:
+            where += "; attributed to " + ", ".join(_source_ref(report, s) for s in node.cites)
+        details.append(where)
+    if node.verification and node.verification != "VerifiedVerbatim":
+        details.append(f"verification: {node.verification}")
+    if node.kind == "assumption" and node.comment:
+        details.append(f"rationale: {node.comment}")
+    return head, details
+
+
 def _node_lines(report: EstimateReport, node: TrailNode, prefix: str, last: bool,
                 top: bool) -> list[str]:
+    """The trail as a text tree."""
     branch = "" if top else ("└─ " if last else "├─ ")
     pad = prefix + ("" if top else ("   " if last else "│  "))
-    role = f"{node.role}: " if node.role else ""
-    lines: list[str] = []
-    if node.kind == "estimate":
-        head = f"{role}{node.name} = {_value(node.value, node.unit)}"
-        if node.interval is not None:
-            head += (f"  [90%: {_value(node.interval.low, node.unit)} – "
-                     f"{_value(node.interval.high, node.unit)}]")
-        lines.append(prefix + branch + head)
-        lines.append(pad + f"   method: {node.method_label}: {node.formula}")
-        if node.horizon:
-            lines.append(pad + f"   horizon: {node.horizon}")
-        lines.append(pad + f"   computed: {node.computation}")
-    else:
-        via = f" (parameter {node.via_parameter})" if node.via_parameter else ""
-        kind = {"claim": "claim", "assumption": "assumption", "override": "set"}[node.kind]
-        head = f"{role}{kind} {node.name}{via} = {_value(node.value, node.unit, True)}"
-        if node.low is not None and node.high is not None:
-            head += f" (range {stated(node.low)}–{stated(node.high)})"
-        if node.as_of:
-            head += f", as of {node.as_of}"
-        lines.append(prefix + branch + head)
-        if node.quote:
-            lines.append(pad + f"   “{node.quote}”")
-        if node.locator:
-            lines.append(pad + f"   at: {node.locator}")
-        if node.stated_in is not None:
-            where = f"stated in {_source_ref(report, node.stated_in)}"
-            if node.cites:
-                where += "; attributed to " + ", ".join(
-                    _source_ref(report, s) for s in node.cites)
-            lines.append(pad + f"   {where}")
-        if node.verification and node.verification != "VerifiedVerbatim":
-            lines.append(pad + f"   verification: {node.verification}")
-        if node.kind == "assumption" and node.comment:
-            lines.append(pad + f"   rationale: {node.comment}")
+    head, details = _describe(report, node, _TEXT)
+    lines = [prefix + branch + head] + [f"{pad}   {detail}" for detail in details]
     for index, child in enumerate(node.inputs):
         lines += _node_lines(report, child, pad, index == len(node.inputs) - 1, False)
     return lines
@@ -110,39 +140,12 @@ def text(report: EstimateReport, explain: bool = False) -> str:
 
 
 def _md_node(report: EstimateReport, node: TrailNode, depth: int) -> list[str]:
+    """The trail as nested Markdown lists."""
     indent = "  " * depth
-    role = f"**{node.role}**: " if node.role else ""
-    lines: list[str] = []
-    if node.kind == "estimate":
-        head = f"{indent}- {role}estimate `{node.name}` = **{_value(node.value, node.unit)}**"
-        if node.interval is not None:
-            head += (f" (90%: {_value(node.interval.low, node.unit)} – "
-                     f"{_value(node.interval.high, node.unit)})")
-        lines.append(head)
-        lines.append(f"{indent}  - method: {node.method_label}, `{node.formula}`")
-        if node.horizon:
-            lines.append(f"{indent}  - horizon: {node.horizon}")
-        lines.append(f"{indent}  - computed: `{node.computation}`")
-    else:
-        via = f" (parameter `{node.via_parameter}`)" if node.via_parameter else ""
-        kind = {"claim": "claim", "assumption": "assumption", "override": "set"}[node.kind]
-        head = (f"{indent}- {role}{kind} `{node.name}`{via} = "
-                f"**{_value(node.value, node.unit, True)}**")
-        if node.low is not None and node.high is not None:
-            head += f" (range {stated(node.low)}–{stated(node.high)})"
-        if node.as_of:
-            head += f", as of {node.as_of}"
-        lines.append(head)
-        if node.quote:
-            lines.append(f"{indent}  > “{_md_escape(node.quote)}”")
-        if node.stated_in is not None:
-            where = f"stated in {_source_ref(report, node.stated_in)}"
-            if node.cites:
-                where += "; attributed to " + ", ".join(
-                    _source_ref(report, s) for s in node.cites)
-            lines.append(f"{indent}  - {where}")
-        if node.kind == "assumption" and node.comment:
-            lines.append(f"{indent}  - rationale: {node.comment}")
+    head, details = _describe(report, node, _MD)
+    lines = [f"{indent}- {head}"]
+    for detail in details:
+        lines.append(f"{indent}  {detail}" if detail.startswith(">") else f"{indent}  - {detail}")
     for child in node.inputs:
         lines += _md_node(report, child, depth + 1)
     return lines
