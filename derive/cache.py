@@ -1,7 +1,8 @@
 """A cache of the compiled knowledge base, so that a command on unchanged
 facts neither re-parses Turtle nor re-checks units: the model and every
 (estimate, scenario) plan are pickled under the user's cache folder, keyed by
-the knowledge base's location and its files' sizes and times. Nothing is ever
+the knowledge base's location and its files' sizes and times; so is the graph
+that queries run over. Nothing is ever
 written inside the knowledge base. ``DERIVE_CACHE_DIR`` moves the cache;
 ``DERIVE_NO_CACHE=1`` turns it off."""
 
@@ -17,7 +18,7 @@ from typing import Any
 from derive import __version__
 from derive.kb import KnowledgeBase
 
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path | None:
@@ -30,19 +31,21 @@ def cache_dir() -> Path | None:
     return Path(base) / "derive"
 
 
-def _path(kb: KnowledgeBase) -> Path | None:
+def _path(kb: KnowledgeBase, name: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / (hashlib.sha256(str(kb.root).encode()).hexdigest()[:24] + ".pickle")
+    digest = hashlib.sha256(str(kb.root).encode()).hexdigest()[:24]
+    return folder / f"{digest}-{name}.pickle"
 
 
 def _key(kb: KnowledgeBase) -> str:
     return f"{FORMAT}:{__version__}:{kb.fingerprint()}"
 
 
-def read(kb: KnowledgeBase) -> Any | None:
-    path = _path(kb)
+def read(kb: KnowledgeBase, name: str = "compiled") -> Any | None:
+    """The payload stored under ``name`` for this knowledge base, if its files are unchanged."""
+    path = _path(kb, name)
     if path is None or not path.exists():
         return None
     try:
@@ -53,8 +56,8 @@ def read(kb: KnowledgeBase) -> Any | None:
     return payload if key == _key(kb) else None
 
 
-def write(kb: KnowledgeBase, payload: Any) -> None:
-    path = _path(kb)
+def write(kb: KnowledgeBase, payload: Any, name: str = "compiled") -> None:
+    path = _path(kb, name)
     if path is None:
         return
     try:

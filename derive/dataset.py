@@ -13,12 +13,17 @@ if TYPE_CHECKING:
 
 def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
     """Everything ``derive query`` sees: ontology, facts and derived estimates."""
-    from derive import store
+    from derive import cache, store
 
+    name = "query-graph" if derived else "facts-graph"
+    graph = cache.read(kb, name)
+    if graph is not None:
+        return graph  # type: ignore[no-any-return]
     graph = store.load(kb).graph
     if derived:
         from derive import api, provenance
 
         compiled = api.load(kb)
         graph += provenance.results_graph(api.all_estimates(kb), compiled.model)
+    cache.write(kb, graph, name)
     return graph
