@@ -8,6 +8,7 @@ written inside the knowledge base. ``DERIVE_CACHE_DIR`` moves the cache;
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -39,8 +40,16 @@ def _path(kb: KnowledgeBase, name: str) -> Path | None:
     return folder / f"{digest}-{name}.pickle"
 
 
+@functools.cache
+def _code_stamp() -> str:
+    """Changes when derive's own code changes (an upgrade, or a developer's edit)."""
+    package = Path(__file__).resolve().parent
+    newest = max((p.stat().st_mtime_ns for p in package.rglob("*.py")), default=0)
+    return f"{__version__}:{newest}"
+
+
 def _key(kb: KnowledgeBase) -> str:
-    return f"{FORMAT}:{__version__}:{kb.fingerprint()}"
+    return f"{FORMAT}:{_code_stamp()}:{kb.fingerprint()}"
 
 
 def read(kb: KnowledgeBase, name: str = "compiled") -> Any | None:

@@ -1,5 +1,6 @@
-"""The graph users query: ontology, facts and the estimates derived from
-them (recomputed whenever the facts change), assembled in one place."""
+"""The graph users query: ontology, facts, the estimates derived from them
+and the audit's findings (recomputed whenever the facts change), assembled in
+one place."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
-    """Everything ``derive query`` sees: ontology, facts and derived estimates."""
+    """Everything ``derive query`` sees: ontology, facts, derived estimates and findings."""
     from derive import cache, store
 
     name = "query-graph" if derived else "facts-graph"
@@ -22,8 +23,10 @@ def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
     graph = store.load(kb).graph
     if derived:
         from derive import api, provenance
+        from derive.audit import audit, findings_graph
 
         compiled = api.load(kb)
         graph += provenance.results_graph(api.all_estimates(kb), compiled.model)
+        graph += findings_graph(audit(compiled, graph))
     cache.write(kb, graph, name)
     return graph

@@ -363,3 +363,12 @@ def test_count_agreeing_with_its_stated_share_is_a_note(make_kb: KBBuilder) -> N
 def test_counts_without_a_stated_share_give_nothing(make_kb: KBBuilder) -> None:
     facts = count_share(71.0).split("claim:x-models-share")[0]
     assert run_audit(make_kb, facts) == []
+
+
+def test_query_sees_the_findings(invoke: Callable[..., Result]) -> None:
+    query = ("SELECT ?claim WHERE { ?f a dv:Finding ; dv:severity \"error\" ; "
+             "cito:disputes ?claim } ORDER BY ?claim")
+    result = invoke("query", query, "--format", "csv", kb=PROJECT)
+    assert result.exit_code == 0, result.output
+    assert "claim/largest-training-compute-2027" in result.output
+    assert "claim/china-ai-compute-capacity-lax-cloud" in result.output
