@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from derive.errors import LoadError
 from derive.kb import KnowledgeBase
@@ -68,20 +68,41 @@ def _decode(path: Path, display: str) -> str:
 
 def parse_turtle(text: str, display: str, base: str | None = None) -> Graph:
     """Parse Turtle ``text``; any error names ``display`` and the line."""
+    graph = new_graph()
+    _parse_into(graph, text, display, base)
+    return graph
+
+
+def _parse_into(graph: Graph, text: str, display: str, base: str | None) -> set[Node]:
+    """Parse ``text`` straight into ``graph`` (no copy: merging graphs costs nearly
+    as much as parsing them) and return the subjects it adds. Invalid IRIs and
+    ill-typed literals, which rdflib accepts silently, are refused with their line."""
     import logging
 
-    graph = new_graph()
+    subjects: set[Node] = set()
+    bad: list[Node] = []
+    add = graph.add
+
+    def recording_add(triple: Any) -> Any:
+        subjects.add(triple[0])
+        if not bad:
+            bad.extend(term for term in triple if _is_bad_term(term))
+        return add(triple)
+
     rdflib_logger = logging.getLogger("rdflib")
     previous = rdflib_logger.level
     rdflib_logger.setLevel(logging.CRITICAL)  # rdflib logs bad IRIs before raising
+    graph.add = recording_add  # type: ignore[method-assign]
     try:
         graph.parse(data=text, format="turtle", publicID=base)
     except Exception as exc:  # rdflib raises many unrelated types for bad input
         raise _as_load_error(exc, text, display) from None
     finally:
+        del graph.add
         rdflib_logger.setLevel(previous)
-    _check_iris(graph, text, display)
-    return graph
+    if bad:
+        raise _bad_term_error(bad[0], text, display)
+    return subjects
 
 
 def _as_load_error(exc: Exception, text: str, display: str) -> LoadError:
@@ -107,27 +128,30 @@ def _line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, pos) + 1 if pos >= 0 else None
 
 
-def _check_iris(graph: Graph, text: str, display: str) -> None:
-    """rdflib accepts invalid IRIs and ill-typed literals silently; refuse them."""
+def _is_bad_term(term: Node) -> bool:
     from rdflib import Literal, URIRef
 
-    for triple in graph:
-        for term in triple:
-            if isinstance(term, Literal) and term.ill_typed:
-                raise LoadError(
-                    display,
-                    f'"{term}" is not a valid {short(str(term.datatype))} value; '
-                    "fix the literal or its datatype",
-                    _line_of(text, f'"{term}"'),
-                )
-            if isinstance(term, URIRef) and (_BAD_IRI_CHARS.search(term) or ":" not in term):
-                needle = str(term).split("/")[-1] or str(term)
-                line = _line_of(text, needle)
-                raise LoadError(
-                    display,
-                    f"invalid IRI <{term}>: IRIs may not contain spaces or any of <>\"{{}}|\\^`",
-                    line,
-                )
+    if isinstance(term, Literal):
+        return bool(term.ill_typed)
+    return isinstance(term, URIRef) and bool(_BAD_IRI_CHARS.search(term) or ":" not in term)
+
+
+def _bad_term_error(term: Node, text: str, display: str) -> LoadError:
+    from rdflib import Literal
+
+    if isinstance(term, Literal):
+        return LoadError(
+            display,
+            f'"{term}" is not a valid {short(str(term.datatype))} value; '
+            "fix the literal or its datatype",
+            _line_of(text, f'"{term}"'),
+        )
+    needle = str(term).split("/")[-1] or str(term)
+    return LoadError(
+        display,
+        f"invalid IRI <{term}>: IRIs may not contain spaces or any of <>\"{{}}|\\^`",
+        _line_of(text, needle),
+    )
 
 
 def load(kb: KnowledgeBase, files: list[Path] | None = None) -> LoadedGraph:
@@ -136,7 +160,8 @@ def load(kb: KnowledgeBase, files: list[Path] | None = None) -> LoadedGraph:
     loaded = LoadedGraph(merged, kb)
     for path in kb.data_files() if files is None else files:
         display = kb.display(path)
-        part = parse_turtle(_decode(path, display), display, base=path.resolve().as_uri())
-        loaded.subjects_by_file[display] = set(part.subjects())
-        merged += part
+        text = _decode(path, display)
+        loaded.subjects_by_file[display] = _parse_into(
+            merged, text, display, path.resolve().as_uri()
+        )
     return loaded
