@@ -52,8 +52,10 @@ def _key(kb: KnowledgeBase) -> str:
     return f"{FORMAT}:{_code_stamp()}:{kb.fingerprint()}"
 
 
-def read(kb: KnowledgeBase, name: str = "compiled") -> Any | None:
-    """The payload stored under ``name`` for this knowledge base, if its files are unchanged."""
+def read(kb: KnowledgeBase, name: str = "compiled", *, any_files: bool = False) -> Any | None:
+    """The payload stored under ``name`` for this knowledge base, if its files are
+    unchanged (or, with ``any_files``, whatever they are: the payload then carries
+    its own record of the files it was made from)."""
     path = _path(kb, name)
     if path is None or not path.exists():
         return None
@@ -62,6 +64,8 @@ def read(kb: KnowledgeBase, name: str = "compiled") -> Any | None:
             key, payload = pickle.load(handle)
     except Exception:  # a damaged or foreign cache file is simply rebuilt
         return None
+    if any_files:
+        return payload if key.rsplit(":", 1)[0] == _key(kb).rsplit(":", 1)[0] else None
     return payload if key == _key(kb) else None
 
 

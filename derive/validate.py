@@ -108,18 +108,52 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 or word == "info" else f"{n} {word}s"
 
 
-def validate(kb: KnowledgeBase) -> ValidationReport:
-    """Validate ``kb``. Raises ``LoadError`` when a file cannot be parsed."""
-    from derive import store
+def validate(kb: KnowledgeBase, *, incremental: bool = True) -> ValidationReport:
+    """Validate ``kb``. Raises ``LoadError`` when a file cannot be parsed.
 
+    With ``incremental`` (the default) only what changed since the last run is
+    validated again (see ``derive.revalidate``); the report is the same.
+    """
+    from derive import revalidate, store
+
+    context, stamps = revalidate.context_stamp(kb), revalidate.file_stamps(kb)
+    state = revalidate.previous(kb) if incremental else None
+    if state is not None and state.context != context:
+        state = None
+    if state is not None and state.files == stamps and state.report is not None:
+        return state.report
     data = store.load(kb)
     shapes = store.load(kb, kb.shapes_files()).graph
-    problems = [*shacl_problems(data, shapes), *quote_problems(data)]
-    return ValidationReport(
-        problems=_distinct(problems),
+    claims = revalidate.claims_of(data.graph)
+    if state is None:
+        shacl = shacl_problems(data, shapes)
+    else:
+        affected = revalidate.affected_claims(data, state, stamps, claims)
+        reduced = revalidate.reduced_graph(data.graph, claims - affected)
+        partial = LoadedGraphView(reduced, data)
+        shacl = [*revalidate.kept_problems(state, affected, claims),
+                 *shacl_problems(partial, shapes)]  # type: ignore[arg-type]
+    report = ValidationReport(
+        problems=_distinct([*shacl, *quote_problems(data)]),
         claims=_count_instances(data.graph, (DV + "Claim",)),
         sources=_count_instances(data.graph, SOURCE_CLASSES),
     )
+    revalidate.save(kb, revalidate.State(
+        context, stamps, revalidate.iris_by_file(data), claims, shacl, report))
+    return report
+
+
+class LoadedGraphView:
+    """A reduced graph that still knows which file describes each node."""
+
+    def __init__(self, graph: Graph, full: LoadedGraph) -> None:
+        self.graph = graph
+        self.kb = full.kb
+        self.subjects_by_file = full.subjects_by_file
+        self._full = full
+
+    def file_of(self, node: Node) -> str | None:
+        return self._full.file_of(node)
 
 
 def _distinct(problems: list[Problem]) -> list[Problem]:
@@ -263,16 +297,25 @@ def owning_subject(graph: Graph, node: Node) -> Node:
 
 
 def _nested_path(graph: Graph, node: Node, owner: Node) -> str:
-    """The predicates from ``owner`` down to ``node``, e.g. ``dv:quote/oa:hasSelector``."""
-    steps: list[str] = []
-    current = node
-    while current != owner:
-        parent = next(graph.subjects(None, current), None)
-        if parent is None:
-            return ""
-        steps.append(short(str(next(graph.predicates(parent, current)))))
-        current = parent
-    return "/".join(reversed(steps))
+    """The predicates from ``owner`` down to ``node``, e.g. ``dv:quote/oa:hasSelector``
+    (searched downwards from ``owner`` through its blank nodes, shortest first)."""
+    from rdflib import BNode
+
+    if node == owner:
+        return ""
+    frontier: list[tuple[Node, list[str]]] = [(owner, [])]
+    seen = {owner}
+    while frontier:
+        nxt: list[tuple[Node, list[str]]] = []
+        for subject, steps in frontier:
+            for predicate, obj in sorted(graph.predicate_objects(subject), key=str):
+                if obj == node:
+                    return "/".join([*steps, short(str(predicate))])
+                if isinstance(obj, BNode) and obj not in seen:
+                    seen.add(obj)
+                    nxt.append((obj, [*steps, short(str(predicate))]))
+        frontier = nxt
+    return ""
 
 
 def render_path(graph: Graph, path: Node | None) -> str:

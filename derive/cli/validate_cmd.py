@@ -18,17 +18,20 @@ from derive.cli.common import current_kb, guarded
     show_default=True,
     help="One line per problem and a summary, or one JSON document.",
 )
+@click.option("--full", is_flag=True,
+              help="Validate everything again instead of only what changed since the last run.")
 @guarded
-def validate(fmt: str) -> None:
+def validate(fmt: str, full: bool) -> None:
     """Check claims, quotes, quantities and sources; write nothing.
 
     Prints one line per problem (file: claim: severity: what to fix) and a
     summary. Exit 0 when there are no violations (warnings allowed), 1 with
-    violations, 2 when a file cannot be parsed.
+    violations, 2 when a file cannot be parsed. After a first run only the
+    claims that changed (or refer to what changed) are validated again.
     """
     from derive.validate import validate as run_validation
 
-    report = run_validation(current_kb())
+    report = run_validation(current_kb(), incremental=not full)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
