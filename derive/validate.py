@@ -175,14 +175,20 @@ def shacl_problems(data: LoadedGraph, shapes: Graph) -> list[Problem]:
         return []
     import pyshacl
 
-    _conforms, results, _text = pyshacl.validate(
-        _prepared_query_view(data.graph),
-        shacl_graph=shapes,
-        inference="none",
-        advanced=False,
-        abort_on_first=False,
-        allow_warnings=True,
-    )
+    try:
+        _conforms, results, _text = pyshacl.validate(
+            _prepared_query_view(data.graph),
+            shacl_graph=shapes,
+            inference="none",
+            advanced=False,
+            abort_on_first=False,
+            allow_warnings=True,
+        )
+    except Exception as exc:  # a shape pySHACL cannot run (bad SPARQL, unknown prefix)
+        from derive.errors import LoadError
+
+        files = ", ".join(data.kb.display(p) for p in data.kb.shapes_files())
+        raise LoadError(files, f"the shapes cannot be run: {exc}; fix the shape") from None
     return [p for r in _results(results) for p in _problems_from_result(data, results, r)]
 
 

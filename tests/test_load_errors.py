@@ -100,3 +100,19 @@ def test_validate_writes_nothing(
     result = invoke("validate", kb=make_kb)
     assert result.exit_code == exit_code, result.output
     assert snapshot(make_kb.root) == before
+
+
+def test_a_shape_that_cannot_run_is_a_load_error(make_kb, invoke) -> None:
+    (make_kb.root / "ontology" / "shapes-broken.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix dv: <https://w3id.org/derive/ns#> .\n"
+        "<urn:x-test:s> a sh:NodeShape ; sh:targetClass dv:Claim ;\n"
+        "  sh:sparql [ a sh:SPARQLConstraint ;\n"
+        "    sh:select \"SELECT $this WHERE { $this nope:p ?o }\" ] .\n",
+        encoding="utf-8",
+    )
+    make_kb.write("claims.ttl", 'claim:c a dv:QualitativeClaim ; dv:statement "s" .\n')
+    result = invoke("validate", kb=make_kb)
+    assert result.exit_code == 2
+    assert "shapes-broken.ttl" in result.output and "cannot be run" in result.output
+    assert "internal error" not in result.output
