@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 
 from derive.cli.common import current_kb, guarded
-from derive.render_audit import FORMATS
 
 
 @click.command("audit")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
               show_default=True, help="Plain text, JSON ({\"findings\": [...]}) or Markdown.")
 @click.option("--strict", is_flag=True,
               help="Exit with code 1 when any finding is an error.")
