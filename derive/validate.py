@@ -31,12 +31,13 @@ SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "In
 _SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
 
 # Classes whose instances count as described sources in the summary line.
-SOURCE_CLASSES = tuple(
-    PREFIXES["bibo"] + name
-    for name in (
+SOURCE_CLASSES = (
+    *(PREFIXES["bibo"] + name for name in (
         "Document", "Article", "AcademicArticle", "Report", "Webpage", "Book", "BookSection",
         "Chapter", "Thesis", "Manual", "Standard", "Patent", "Slideshow", "Note", "Manuscript",
-    )
+    )),
+    PREFIXES["schema"] + "Dataset",
+    PREFIXES["schema"] + "DigitalDocument",
 )  # fmt: skip
 
 _IRI = re.compile(r"<?(https?://[^\s<>\"{},;()]*[^\s<>\"{},;().])>?")
