@@ -40,7 +40,8 @@ def derive_cmd() -> list[str]:
 
 
 def sampling_time(draws: int) -> tuple[float, int]:
-    from derive import api, engine
+    from derive.engine import compiled as api
+    from derive.engine import evaluate as engine
     from derive.kb import KnowledgeBase
 
     compiled = api.load(KnowledgeBase(PROJECT))
@@ -70,8 +71,8 @@ claim:c{i} a dv:QuantitativeClaim ; rdfs:label "synthetic {i}"@en ; dv:about ent
 
 
 def scale(n: int) -> list[tuple[str, float]]:
-    from derive import api, store
-    from derive.kb import KnowledgeBase
+    from derive.engine import compiled as api
+    from derive.kb import KnowledgeBase, store
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -302,7 +302,7 @@ def _huawei_located(root: Path) -> bool:
     """Whether the facts say where Huawei is (entities.ttl, when it records it)."""
     from rdflib import URIRef
 
-    from derive import store
+    from derive.kb import store
 
     graph = store.load(locate(root)).graph
     location = graph.value(URIRef("https://w3id.org/derive/kb/entity/huawei"),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, KBBuilder
 
-from derive import api
+from derive.api import estimates as api
 from derive.kb import KnowledgeBase
 
 GOLDEN = Path(__file__).parent / "golden"

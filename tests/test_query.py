@@ -14,8 +14,8 @@ import pytest
 from click.testing import Result
 from conftest import PROJECT, KBBuilder
 
-from derive import query as queries
 from derive.errors import QueryError
+from derive.query import sparql as queries
 
 FACTS = """\
 ent:china a dv:Country ; rdfs:label "China"@en .

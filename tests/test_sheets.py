@@ -16,11 +16,11 @@ import pytest
 from click.testing import Result
 from conftest import PROJECT, KBBuilder
 
+from derive.api.sheets import build
 from derive.kb import KnowledgeBase
-from derive.sheets import build
-from derive.sheets.chart import render
-from derive.sheets.projection import Point, Projection
-from derive.sheets.words import headline
+from derive.render.sheets.chart import render
+from derive.render.sheets.projection import Point, Projection
+from derive.render.sheets.words import headline
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_SHEETS = ("estimate-frontier-training-compute-2027", "entity-huawei",

@@ -11,12 +11,12 @@ from derive.audit import attribution, consistency, dating, recompute, stock, uni
 from derive.audit.context import AuditContext, build
 from derive.audit.findings import KINDS, SEVERITIES, Finding, Ref
 from derive.audit.rdf import findings_graph
-from derive.kb import KnowledgeBase
+from derive.engine.compiled import Compiled, load
+from derive.kb import store
+from derive.kb.locate import KnowledgeBase
 
 if TYPE_CHECKING:
     from rdflib import Graph
-
-    from derive.api import Compiled
 
 __all__ = ["KINDS", "SEVERITIES", "Finding", "Ref", "audit", "findings_graph"]
 
@@ -40,12 +40,8 @@ def audit(target: KnowledgeBase | Compiled, graph: Graph | None = None) -> list[
     allowed by a metric and stocks need the metrics' and entities'
     descriptions, which the model does not keep; without it they find nothing.
     """
-    from derive import api
-
     if isinstance(target, KnowledgeBase):
-        from derive import store
-
-        compiled = api.load(target)
+        compiled = load(target)
         graph = store.load(target).graph if graph is None else graph
     else:
         compiled = target

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from derive.audit.context import AuditContext, overlap
 from derive.audit.findings import Finding
-from derive.model import Claim
-from derive.numbers import fmt
+from derive.kb.model import Claim
+from derive.kb.numbers import fmt
 
 
 def check(context: AuditContext) -> list[Finding]:

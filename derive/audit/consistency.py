@@ -8,9 +8,9 @@ from itertools import combinations
 
 from derive.audit.context import AuditContext, overlap, rounding
 from derive.audit.findings import Finding
-from derive.model import Claim
-from derive.namespaces import local_name
-from derive.numbers import fmt
+from derive.kb.model import Claim
+from derive.kb.namespaces import local_name
+from derive.kb.numbers import fmt
 
 SPREAD = 0.01  # implied totals closer than this are not worth a finding
 

@@ -10,17 +10,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from derive import citations
+from rdflib import RDFS, URIRef
+
 from derive.audit.findings import Ref
+from derive.engine import units
 from derive.errors import UnitMismatch
-from derive.model import Claim, Model
-from derive.namespaces import DV, PREFIXES, short
-from derive.numbers import fmt
+from derive.kb import citations
+from derive.kb.model import Claim, Model
+from derive.kb.namespaces import DV, PREFIXES, short
+from derive.kb.numbers import fmt
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from derive.api import Compiled
+    from derive.engine.compiled import Compiled
 
 SCHEMA = PREFIXES["schema"]
 QUDT = PREFIXES["qudt"]
@@ -66,8 +69,6 @@ class AuditContext:
     # -- units ------------------------------------------------------------
     def quantity(self, unit_iri: str | None) -> Any | None:
         """The pint quantity of a unit, or None when it is missing or unknown."""
-        from derive import units
-
         if unit_iri is None:
             return None
         try:
@@ -160,7 +161,6 @@ def build(compiled: Compiled, graph: Graph | None) -> AuditContext:
     context = AuditContext(compiled)
     if graph is None:
         return context
-    from rdflib import URIRef
 
     def objects(node: Any, predicate: str) -> list[str]:
         return sorted(str(o) for o in graph.objects(node, URIRef(predicate)))
@@ -192,8 +192,6 @@ def build(compiled: Compiled, graph: Graph | None) -> AuditContext:
 
 
 def _subclasses(graph: Graph, root: str) -> set[str]:
-    from rdflib import RDFS, URIRef
-
     found = {root}
     frontier = [root]
     while frontier:
@@ -228,7 +226,5 @@ def with_unit(value: float | None, unit: str, digits: int = 3) -> str:
 
 def plain_dimension(quantity: Any) -> str:
     """What a unit measures, in words a policy reader knows."""
-    from derive import units
-
     dimension = units.dimension(quantity)
     return _PLAIN.get(dimension, dimension)

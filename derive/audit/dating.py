@@ -7,7 +7,7 @@ import datetime as dt
 
 from derive.audit.context import AuditContext
 from derive.audit.findings import Finding
-from derive.model import DatedValue
+from derive.kb.model import DatedValue
 
 
 def _start(value: DatedValue) -> dt.date:

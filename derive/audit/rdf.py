@@ -6,22 +6,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rdflib import RDF, RDFS, Literal, Namespace, URIRef
+
 from derive.audit.findings import Finding
-from derive.namespaces import DV, PREFIXES
+from derive.kb.namespaces import DV, PREFIXES
+from derive.kb.store import new_graph
 
 if TYPE_CHECKING:
     from rdflib import Graph
-
 
 def finding_iri(finding: Finding) -> str:
     return PREFIXES["finding"] + finding.id
 
 
 def findings_graph(findings: list[Finding]) -> Graph:
-    from rdflib import RDF, RDFS, Literal, Namespace, URIRef
-
-    from derive.store import new_graph
-
     prov = Namespace(PREFIXES["prov"])
     cito = Namespace(PREFIXES["cito"])
     dv = Namespace(DV)

@@ -9,9 +9,9 @@ import math
 from derive.audit.context import AuditContext, plain_dimension, plural, with_unit
 from derive.audit.findings import Finding, Ref
 from derive.audit.runs import Run, runs
-from derive.model import Claim, Estimate
-from derive.namespaces import short
-from derive.numbers import fmt
+from derive.kb.model import Claim, Estimate
+from derive.kb.namespaces import short
+from derive.kb.numbers import fmt
 
 TOLERANCE = 0.05  # relative, when the stated figure lies outside the recomputed interval
 

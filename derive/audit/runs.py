@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from derive.audit.context import AuditContext
-from derive.engine import Evaluation, evaluate
+from derive.engine.evaluate import Evaluation, evaluate
+from derive.engine.plan import Plan
 from derive.errors import DeriveError
-from derive.plan import Plan
 
 SAMPLES = 10_000
 SEED = 0

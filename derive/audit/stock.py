@@ -5,13 +5,13 @@ total of its country)."""
 
 from __future__ import annotations
 
-from derive import report
 from derive.audit.context import AuditContext
 from derive.audit.findings import Finding, Ref
 from derive.audit.runs import Run, input_claims, runs
-from derive.model import Claim, Estimate
-from derive.namespaces import short
-from derive.numbers import fmt
+from derive.engine import report
+from derive.kb.model import Claim, Estimate
+from derive.kb.namespaces import short
+from derive.kb.numbers import fmt
 
 # A total implied by a share is larger than its part by construction.
 WHOLES = {"ImpliedTotal"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from derive.audit.context import AuditContext, plain_dimension
 from derive.audit.findings import Finding
-from derive.model import Claim
+from derive.kb.model import Claim
 
 
 def check(context: AuditContext) -> list[Finding]:

@@ -32,18 +32,13 @@ def audit(fmt: str, strict: bool, rdf_file: str | None) -> None:
     Exit code 0 when the audit ran, whatever it found; with --strict, 1 when
     any finding is an error.
     """
-    from derive.audit import audit as run_audit
-    from derive.audit import findings_graph, has_errors
-    from derive.render_audit import render
+    from derive.api import findings as api
 
-    findings = run_audit(current_kb())
+    findings = api.audit(current_kb())
     if rdf_file is not None:
-        from derive.cache import write_atomic
-
-        turtle = findings_graph(findings).serialize(format="turtle")
-        write_atomic(Path(rdf_file), turtle.encode("utf-8"))
-    click.echo(render(findings, fmt), nl=False)
-    if strict and has_errors(findings):
+        api.write_rdf(findings, Path(rdf_file))
+    click.echo(api.render(findings, fmt), nl=False)
+    if strict and api.has_errors(findings):
         errors = sum(f.severity == "error" for f in findings)
         raise StrictFailure(f"--strict: {errors} finding{'' if errors == 1 else 's'} "
                             f"{'is an error' if errors == 1 else 'are errors'}")

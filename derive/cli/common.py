@@ -13,7 +13,7 @@ import click
 from derive.errors import DeriveError
 
 if TYPE_CHECKING:
-    from derive.kb import KnowledgeBase
+    from derive.api.locate import KnowledgeBase
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +26,7 @@ class Settings:
     @property
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
-            from derive.kb import locate
+            from derive.api.locate import locate
 
             self._kb = locate(self.kb_path)
         return self._kb

@@ -31,16 +31,11 @@ def estimate(name: str, explain: bool, scenario: str | None, overrides: tuple[st
       derive estimate frontier-training-compute-2027 --format json
       derive estimate china-ai-compute-2027 --set china-compute-growth='30 percent/year'
     """
-    from derive import api, render_estimate
+    from derive.api import estimates as api
 
     report = api.estimate(current_kb(), name, scenario=scenario, samples=samples, seed=seed,
                           overrides=[api.parse_override(text) for text in overrides])
-    if fmt == "json":
-        click.echo(render_estimate.as_json(report), nl=False)
-    elif fmt == "md":
-        click.echo(render_estimate.markdown(report, explain=True), nl=False)
-    else:
-        click.echo(render_estimate.text(report, explain=explain), nl=False)
+    click.echo(api.render(report, fmt, explain=explain), nl=False)
 
 
 @click.command(name="list")
@@ -54,10 +49,9 @@ def list_(kind: str | None) -> None:
     Example:
       derive list estimates
     """
-    from derive import api
-    from derive.listing import listing
+    from derive.api import estimates as api
 
-    for line in listing(api.load(current_kb()).model, kind):
+    for line in api.listing(current_kb(), kind):
         click.echo(line)
 
 
@@ -68,15 +62,10 @@ def build() -> None:
 
     The file holds each result with PROV-O provenance. Nothing under facts/ changes.
     """
-    from derive import api, provenance
-    from derive.cache import write_atomic
+    from derive.api.build import build as build_all
 
     kb = current_kb()
-    outcomes = api.all_estimates(kb)
-    text = provenance.build(outcomes, api.load(kb).model)
-    kb.derived_dir.mkdir(exist_ok=True)
-    target = kb.derived_dir / "estimates.ttl"
-    write_atomic(target, text.encode("utf-8"))
+    target, outcomes = build_all(kb)
     done = sum(1 for o in outcomes if o.report is not None)
     click.echo(f"wrote {kb.display(target)}: {done} results")
     for outcome in outcomes:

@@ -12,7 +12,7 @@ from derive.cli.common import current_kb, guarded
 from derive.errors import UsageError
 
 if TYPE_CHECKING:
-    from derive.kb import KnowledgeBase
+    from derive.api.locate import KnowledgeBase
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -56,8 +56,7 @@ def query(
       derive query --name claims-about-china
       derive query -f my.rq --format json
     """
-    from derive import query as queries
-    from derive.query_format import render
+    from derive.api import queries
 
     kb = current_kb()
     if list_:
@@ -65,7 +64,7 @@ def query(
         click.echo(_listing(kb), nl=False)
         return
     text = _query_text(kb, query_text, file, name)
-    click.echo(render(queries.run(kb, text), fmt), nl=False)
+    click.echo(queries.render(queries.run(kb, text), fmt), nl=False)
 
 
 def _reject_sources(query_text: str | None, file: str | None, name: str | None, flag: str) -> None:
@@ -77,7 +76,7 @@ def _query_text(
     kb: KnowledgeBase, query_text: str | None, file: str | None, name: str | None
 ) -> str:
     """The query from exactly one of QUERY, --file and --name."""
-    from derive import query as queries
+    from derive.api import queries
 
     given = [source for source in (query_text, file, name) if source is not None]
     if len(given) != 1:
@@ -96,7 +95,7 @@ def _query_text(
 
 
 def _listing(kb: KnowledgeBase) -> str:
-    from derive import query as queries
+    from derive.api import queries
 
     shipped = queries.shipped_queries(kb)
     if not shipped:

@@ -41,7 +41,7 @@ def sheet(names: tuple[str, ...], all_: bool, out: str, fmt: str, templates: str
       derive sheet --all --out site --format html
       derive sheet frontier-training-compute-2027 china --out sheets --format md
     """
-    from derive.sheets import build
+    from derive.api.sheets import build
 
     if names and all_:
         raise UsageError("give NAME... or --all, not both")

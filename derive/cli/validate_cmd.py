@@ -29,9 +29,9 @@ def validate(fmt: str, full: bool) -> None:
     violations, 2 when a file cannot be parsed. After a first run only the
     claims that changed (or refer to what changed) are validated again.
     """
-    from derive.validate import validate as run_validation
+    from derive.api.validation import validate
 
-    report = run_validation(current_kb(), incremental=not full)
+    report = validate(current_kb(), incremental=not full)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

@@ -1,0 +1,25 @@
+"""Write-back for front ends: every estimate under every scenario, written as
+PROV-O to ``derived/estimates.ttl``. Apart from ``estimates`` because writing
+RDF needs rdflib, which a warm estimate does without."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from derive.engine import provenance
+from derive.engine.compiled import load
+from derive.engine.outcomes import Outcome, all_estimates
+from derive.kb.cache import write_atomic
+from derive.kb.locate import KnowledgeBase
+
+
+def build(kb: KnowledgeBase) -> tuple[Path, list[Outcome]]:
+    """Compute everything and write ``derived/estimates.ttl`` atomically; the
+    path and the outcomes. Nothing under facts/ changes."""
+    compiled = load(kb)
+    done = all_estimates(compiled)
+    text = provenance.build(done, compiled.model)
+    kb.derived_dir.mkdir(exist_ok=True)
+    target = kb.derived_dir / "estimates.ttl"
+    write_atomic(target, text.encode("utf-8"))
+    return target, done

@@ -1,0 +1,80 @@
+"""Estimates for front ends: compute and explain one, render it, list what
+exists, compute everything for write-back. Nothing here prints."""
+
+from __future__ import annotations
+
+from derive.engine import evaluate as engine
+from derive.engine import outcomes, report
+from derive.engine.compiled import load, plan_with
+from derive.engine.outcomes import DEFAULT_SAMPLES, DEFAULT_SEED, Outcome
+from derive.engine.plan import Override, find_estimate, resolve_scenario, suggest
+from derive.engine.report import EstimateReport
+from derive.errors import UnknownName, UsageError
+from derive.kb.locate import KnowledgeBase
+from derive.kb.model import Model
+from derive.kb.namespaces import local_name
+from derive.render import estimate as render_estimate
+from derive.render import listing as render_listing
+
+
+def parse_override(text: str) -> Override:
+    """``NAME=VALUE`` or ``NAME=VALUE UNIT`` (e.g. ``china-compute-growth=40 percent/year``)."""
+    name, sep, rest = text.partition("=")
+    rest = rest.strip()
+    if not sep or not name.strip() or not rest:
+        raise UsageError(f"--set {text!r}: write NAME=VALUE, e.g. --set china-compute-growth=40")
+    number, _, unit = rest.partition(" ")
+    try:
+        value = float(number)
+    except ValueError:
+        raise UsageError(f"--set {text!r}: {number!r} is not a number") from None
+    return Override(name.strip(), value, unit.strip() or None)
+
+
+def estimate(kb: KnowledgeBase, name: str, *, scenario: str | None = None,
+             samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
+             overrides: list[Override] | tuple[Override, ...] = ()) -> EstimateReport:
+    """Compute estimate ``name`` and its citation trail."""
+    compiled = load(kb)
+    model = compiled.model
+    iri = find_estimate(model, name)
+    chosen = resolve_scenario(model, scenario, iri)
+    if overrides:
+        plan = plan_with(model, iri, chosen, {o.name: o for o in overrides})
+    else:
+        plan = compiled.plan(iri, chosen.iri if chosen else None)
+    evaluation = engine.evaluate(plan, samples=samples, seed=seed)
+    shown = {o.name: f"{o.value:g}" + (f" {o.unit}" if o.unit else "") for o in overrides}
+    return report.build(model, plan, evaluation, shown)
+
+
+def all_estimates(kb: KnowledgeBase, samples: int = DEFAULT_SAMPLES,
+                  seed: int = DEFAULT_SEED) -> list[Outcome]:
+    """Every estimate under every scenario that applies to it (deduplicated)."""
+    return outcomes.all_estimates(load(kb), samples, seed)
+
+
+def find_name(model: Model, name: str) -> str:
+    """The IRI of whatever ``name`` is (estimate, claim, source, scenario...)."""
+    tables = [model.estimates, model.claims, model.sources, model.scenarios, model.parameters,
+              model.assumptions]
+    for table in tables:
+        for iri in table:
+            if local_name(iri) == name or iri == name:
+                return iri
+    candidates = [local_name(iri) for table in tables for iri in table]
+    raise UnknownName("estimate, claim, source or scenario", name, suggest(name, candidates))
+
+
+def render(report: EstimateReport, fmt: str = "text", *, explain: bool = False) -> str:
+    """The report as ``text`` (with the trail when ``explain``), ``md`` or ``json``."""
+    if fmt == "json":
+        return render_estimate.as_json(report)
+    if fmt == "md":
+        return render_estimate.markdown(report, explain=True)
+    return render_estimate.text(report, explain=explain)
+
+
+def listing(kb: KnowledgeBase, kind: str | None = None) -> list[str]:
+    """One line per estimate, claim, source and scenario (or only ``kind``)."""
+    return render_listing.listing(load(kb).model, kind)

@@ -1,0 +1,30 @@
+"""The audit for front ends: the figures checked against each other and their
+sources, rendered or written as RDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from derive.audit import Finding, findings_graph, has_errors
+from derive.audit import audit as run_audit
+from derive.kb.cache import write_atomic
+from derive.kb.locate import KnowledgeBase
+from derive.render import audit as render_audit
+
+__all__ = ["Finding", "audit", "has_errors", "render", "write_rdf"]
+
+
+def audit(kb: KnowledgeBase) -> list[Finding]:
+    """Every finding about ``kb``, errors first."""
+    return run_audit(kb)
+
+
+def render(findings: list[Finding], fmt: str) -> str:
+    """Findings as ``text``, ``json`` or ``md``."""
+    return render_audit.render(findings, fmt)
+
+
+def write_rdf(findings: list[Finding], path: Path) -> None:
+    """The findings as Turtle (``dv:Finding``s), written atomically to ``path``."""
+    turtle = findings_graph(findings).serialize(format="turtle")
+    write_atomic(path, turtle.encode("utf-8"))

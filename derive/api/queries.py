@@ -1,0 +1,69 @@
+"""Queries for front ends: the graph users query (ontology, facts, the
+estimates derived from them and the audit's findings, recomputed whenever the
+facts change), running a checked query over it, the shipped queries and the
+result formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from derive.kb import cache
+from derive.kb.locate import KnowledgeBase
+from derive.query import formats, shipped, sparql
+from derive.query.shipped import ShippedQuery
+from derive.query.sparql import QueryResult
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+FORMATS = formats.FORMATS
+
+
+def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
+    """Everything ``derive query`` sees: ontology, facts, derived estimates and findings."""
+    name = "query-graph" if derived else "facts-graph"
+    graph = cache.read(kb, name)
+    if graph is not None:
+        return graph  # type: ignore[no-any-return]
+    # The cache boundary: a miss parses the files and computes what they imply.
+    from derive.audit import audit, findings_graph
+    from derive.engine import provenance
+    from derive.engine.compiled import load
+    from derive.engine.outcomes import all_estimates
+    from derive.kb import store
+
+    graph = store.load(kb).graph
+    if derived:
+        compiled = load(kb)
+        graph += provenance.results_graph(all_estimates(compiled), compiled.model)
+        graph += findings_graph(audit(compiled, graph))
+    cache.write(kb, graph, name)
+    return graph
+
+
+def run(kb: KnowledgeBase, text: str) -> QueryResult:
+    """Parse, check and evaluate ``text`` over the knowledge base."""
+    query = sparql.parse(text)
+    return sparql.execute(query_graph(kb), query)
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """A result as ``table``, ``csv``, ``tsv`` or ``json`` (Turtle for graphs)."""
+    return formats.render(result, fmt)
+
+
+def shipped_queries(kb: KnowledgeBase) -> list[ShippedQuery]:
+    return shipped.shipped_queries(kb)
+
+
+def shipped_query(kb: KnowledgeBase, name: str) -> ShippedQuery:
+    return shipped.shipped_query(kb, name)
+
+
+def queries_dir(kb: KnowledgeBase) -> Path:
+    return shipped.queries_dir(kb)
+
+
+def read_query_file(path: Path) -> str:
+    return shipped.read_query_file(path)

@@ -1,0 +1,75 @@
+"""The compiled knowledge base: the ``Model`` with a plan (or the error it
+gives) for every estimate under every scenario, cached in the user's cache
+folder. This is the cache boundary: a hit unpickles plain data and imports
+neither rdflib, pint nor networkx; only a miss imports the parser and the
+compiler, inside ``compile_kb``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from derive.engine.plan import Override, Plan
+from derive.errors import DeriveError, ModelError, UnitMismatch
+from derive.kb import cache
+from derive.kb.locate import KnowledgeBase
+from derive.kb.model import Model, Scenario
+
+_ERRORS: dict[str, type[DeriveError]] = {
+    "ModelError": ModelError, "UnitMismatch": UnitMismatch, "UnknownName": ModelError,
+}
+
+
+@dataclass
+class Compiled:
+    """The knowledge base as values, with a plan (or the error it gives) for
+    every estimate under every scenario."""
+
+    model: Model
+    plans: dict[tuple[str, str | None], Plan | tuple[str, str]] = field(default_factory=dict)
+
+    def plan(self, estimate: str, scenario: str | None) -> Plan:
+        found = self.plans.get((estimate, scenario))
+        if found is None:
+            raise KeyError((estimate, scenario))
+        if isinstance(found, tuple):
+            kind, message = found
+            raise _ERRORS.get(kind, ModelError)(message)
+        return found
+
+
+def compile_kb(kb: KnowledgeBase) -> Compiled:
+    """Parse, extract and plan the knowledge base (the cold path)."""
+    from derive.engine.compile import compile_plan  # the cache boundary: a miss only
+    from derive.kb import extract, store
+
+    model = extract.extract(store.load(kb))
+    compiled = Compiled(model)
+    scenarios = [None, *model.scenarios.values()]
+    for estimate in model.estimates:
+        for scenario in scenarios:
+            key = (estimate, scenario.iri if scenario else None)
+            try:
+                compiled.plans[key] = compile_plan(model, estimate, scenario)
+            except DeriveError as exc:
+                compiled.plans[key] = (type(exc).__name__, str(exc))
+    return compiled
+
+
+def load(kb: KnowledgeBase) -> Compiled:
+    """The compiled knowledge base, from the cache when the files have not changed."""
+    compiled = cache.read(kb)
+    if isinstance(compiled, Compiled):
+        return compiled
+    compiled = compile_kb(kb)
+    cache.write(kb, compiled)
+    return compiled
+
+
+
+
+def plan_with(model: Model, estimate_iri: str, scenario: Scenario | None,
+              overrides: dict[str, Override]) -> Plan:
+    """A plan for values set by the user (``--set``): not cached, so compiled now."""
+    from derive.engine.compile import compile_plan  # the cache boundary: pint only when needed
+
+    return compile_plan(model, estimate_iri, scenario, overrides)

@@ -1,0 +1,94 @@
+"""A cache of the compiled knowledge base, so that a command on unchanged
+facts neither re-parses Turtle nor re-checks units: the model and every
+(estimate, scenario) plan are pickled under the user's cache folder, keyed by
+the knowledge base's location and its files' sizes and times; so is the graph
+that queries run over. Nothing is ever
+written inside the knowledge base. ``DERIVE_CACHE_DIR`` moves the cache;
+``DERIVE_NO_CACHE=1`` turns it off."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from derive import __version__
+from derive.kb.locate import KnowledgeBase
+
+FORMAT = 2
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("DERIVE_NO_CACHE"):
+        return None
+    explicit = os.environ.get("DERIVE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "derive"
+
+
+def _path(kb: KnowledgeBase, name: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(str(kb.root).encode()).hexdigest()[:24]
+    return folder / f"{digest}-{name}.pickle"
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """Changes when derive's own code changes (an upgrade, or a developer's edit)."""
+    package = Path(__file__).resolve().parent.parent  # all of derive, not just kb/
+    newest = max((p.stat().st_mtime_ns for p in package.rglob("*.py")), default=0)
+    return f"{__version__}:{newest}"
+
+
+def _key(kb: KnowledgeBase) -> str:
+    return f"{FORMAT}:{_code_stamp()}:{kb.fingerprint()}"
+
+
+def read(kb: KnowledgeBase, name: str = "compiled", *, any_files: bool = False) -> Any | None:
+    """The payload stored under ``name`` for this knowledge base, if its files are
+    unchanged (or, with ``any_files``, whatever they are: the payload then carries
+    its own record of the files it was made from)."""
+    path = _path(kb, name)
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            key, payload = pickle.load(handle)
+    except Exception:  # a damaged or foreign cache file is simply rebuilt
+        return None
+    if any_files:
+        return payload if key.rsplit(":", 1)[0] == _key(kb).rsplit(":", 1)[0] else None
+    return payload if key == _key(kb) else None
+
+
+def write(kb: KnowledgeBase, payload: Any, name: str = "compiled") -> None:
+    path = _path(kb, name)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps((_key(kb), payload), protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only home is no reason to fail: the cache is only for speed
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,281 @@
+"""Turn the RDF graph into a ``Model`` of plain values, with the triple API
+(no SPARQL: it is the slow path on large graphs)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rdflib import RDF, URIRef
+from rdflib import RDFS as R
+
+from derive.kb import dates
+from derive.kb.model import (
+    Assumption,
+    Claim,
+    DatedValue,
+    Estimate,
+    InputRef,
+    Model,
+    Parameter,
+    Scenario,
+    Source,
+    Unit,
+)
+from derive.kb.namespaces import DV, PREFIXES, local_name
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+    from derive.kb.store import LoadedGraph
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS = PREFIXES["rdfs"]
+DCT = PREFIXES["dcterms"]
+BIBO = PREFIXES["bibo"]
+CITO = PREFIXES["cito"]
+PROV = PREFIXES["prov"]
+QUDT = PREFIXES["qudt"]
+OA = PREFIXES["oa"]
+SCHEMA = PREFIXES["schema"]
+
+
+class _Reader:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.uri = URIRef
+
+    def one(self, subject: Node, predicate: str) -> Node | None:
+        return self.graph.value(subject, self.uri(predicate))
+
+    def text(self, subject: Node, predicate: str) -> str | None:
+        value = self.one(subject, predicate)
+        return None if value is None else str(value)
+
+    def all(self, subject: Node, predicate: str) -> list[Node]:
+        return list(self.graph.objects(subject, self.uri(predicate)))
+
+    def number(self, subject: Node, predicate: str) -> float | None:
+        value = self.one(subject, predicate)
+        if value is None:
+            return None
+        try:
+            return float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+
+    def subjects_of_type(self, cls: str) -> list[Node]:
+        classes = {self.uri(cls)}
+        frontier = [self.uri(cls)]
+        while frontier:  # follow rdfs:subClassOf downwards
+            current = frontier.pop()
+            for sub in self.graph.subjects(R.subClassOf, current):
+                if sub not in classes:
+                    classes.add(sub)  # type: ignore[arg-type]
+                    frontier.append(sub)  # type: ignore[arg-type]
+        found: dict[Node, None] = {}
+        for klass in classes:
+            for subject in self.graph.subjects(RDF.type, klass):
+                found[subject] = None
+        return sorted(found, key=str)
+
+    def date(self, subject: Node, predicate: str) -> DatedValue | None:
+        value = self.one(subject, predicate)
+        if value is None:
+            return None
+        datatype = getattr(value, "datatype", None)
+        return dates.parse(str(value), None if datatype is None else str(datatype))
+
+    def label(self, subject: Node) -> str:
+        return self.text(subject, RDFS + "label") or local_name(str(subject))
+
+
+def extract(loaded: LoadedGraph) -> Model:
+    graph = loaded.graph
+    reader = _Reader(graph)
+    model = Model()
+    _sources(reader, model)
+    _units(reader, model)
+    for cls in ("Entity", "Metric"):
+        for node in reader.subjects_of_type(DV + cls):
+            model.labels[str(node)] = reader.label(node)
+    for node in reader.subjects_of_type(DV + "Claim"):
+        model.claims[str(node)] = _claim(reader, node, loaded.file_of(node))
+    for node in reader.subjects_of_type(DV + "Assumption"):
+        model.assumptions[str(node)] = _assumption(reader, node, loaded.file_of(node))
+    for node in reader.subjects_of_type(DV + "Parameter"):
+        model.parameters[str(node)] = Parameter(
+            str(node), reader.label(node), reader.text(node, RDFS + "comment")
+        )
+    for node in reader.subjects_of_type(DV + "Scenario"):
+        model.scenarios[str(node)] = _scenario(reader, node)
+    for node in reader.subjects_of_type(DV + "Estimate"):
+        model.estimates[str(node)] = _estimate(reader, node, loaded.file_of(node))
+    return model
+
+
+def _sources(reader: _Reader, model: Model) -> None:
+    citations: dict[str, tuple[str | None, str | None]] = {}
+    for node in reader.subjects_of_type(CITO + "Citation"):
+        cited = reader.text(node, CITO + "hasCitedEntity")
+        if cited:
+            citations[cited] = (
+                reader.text(node, DV + "citationLabel"),
+                reader.text(node, DCT + "bibliographicCitation"),
+            )
+    seen: set[str] = set()
+    for predicate in (DCT + "title", RDFS + "label"):
+        for node in reader.graph.subjects(reader.uri(predicate), None):
+            iri = str(node)
+            if iri in seen or not _is_source(reader, node):
+                continue
+            seen.add(iri)
+            label, reference = citations.get(iri, (None, None))
+            kind = next(
+                (str(t).removeprefix(BIBO) for t in reader.all(node, RDF_TYPE)
+                 if str(t).startswith(BIBO)),
+                "Document",
+            )
+            model.sources[iri] = Source(
+                iri=iri,
+                title=reader.text(node, DCT + "title") or reader.label(node),
+                authors=tuple(sorted(
+                    (str(a) for a in reader.all(node, DCT + "creator")),
+                )),
+                author_list=reader.text(node, DV + "authorList") or "",
+                issued=reader.text(node, DCT + "issued"),
+                url=reader.text(node, BIBO + "uri"),
+                accessed=reader.text(node, DV + "accessed") or reader.text(node, DV + "readOn"),
+                venue=reader.text(node, DV + "venue"),
+                publisher=reader.text(node, DCT + "publisher"),
+                kind=kind,
+                citation_label=label,
+                reference_text=reference,
+                comment=reader.text(node, RDFS + "comment"),
+                short_name=reader.text(node, DV + "citationName"),
+            )
+
+
+def _is_source(reader: _Reader, node: Node) -> bool:
+    return isinstance(node, URIRef) and str(node).startswith(PREFIXES["src"])
+
+
+def _units(reader: _Reader, model: Model) -> None:
+    for node in reader.subjects_of_type(QUDT + "Unit"):
+        expression = reader.text(node, DV + "unitExpression")
+        if expression is None:
+            continue
+        model.units[str(node)] = Unit(
+            iri=str(node),
+            symbol=reader.text(node, QUDT + "symbol") or "",
+            label=reader.label(node),
+            expression=expression,
+        )
+
+
+def _quantity(reader: _Reader, node: Node) -> tuple[float | None, str | None, float | None,
+                                                     float | None]:
+    quantity = reader.one(node, DV + "quantity")
+    if quantity is None:
+        return None, None, None, None
+    return (
+        reader.number(quantity, QUDT + "value"),
+        reader.text(quantity, QUDT + "hasUnit"),
+        reader.number(quantity, SCHEMA + "minValue"),
+        reader.number(quantity, SCHEMA + "maxValue"),
+    )
+
+
+def _claim(reader: _Reader, node: Node, file: str | None) -> Claim:
+    value, unit, low, high = _quantity(reader, node)
+    quote_text = locator = None
+    quote = reader.one(node, DV + "quote")
+    if quote is not None:
+        selector = reader.one(quote, OA + "hasSelector")
+        if selector is not None:
+            quote_text = reader.text(selector, OA + "exact")
+            locator = reader.text(selector, BIBO + "locator")
+    stated_as = reader.text(node, DV + "statedAs")
+    verification = reader.text(node, DV + "verification")
+    approximate = reader.one(node, DV + "approximate")
+    return Claim(
+        iri=str(node),
+        label=reader.label(node),
+        quantitative=reader.one(node, DV + "quantity") is not None
+        or reader.one(node, DV + "metric") is not None,
+        stated_in=reader.text(node, PROV + "wasQuotedFrom"),
+        quote=quote_text,
+        as_of=reader.date(node, DV + "asOf"),
+        metric=reader.text(node, DV + "metric"),
+        value=value,
+        unit=unit,
+        low=low,
+        high=high,
+        stated_unit=reader.text(node, DV + "statedUnit"),
+        approximate=bool(approximate is not None and approximate.toPython() is True),  # type: ignore[attr-defined]
+        stated_as=stated_as.removeprefix(DV) if stated_as else None,
+        cites=tuple(sorted(str(c) for c in reader.all(node, CITO + "citesAsEvidence"))),
+        citation_label=reader.text(node, DV + "citationLabel"),
+        locator=locator,
+        about=tuple(sorted(str(a) for a in reader.all(node, DV + "about"))),
+        statement=reader.text(node, DV + "statement"),
+        verification=verification.removeprefix(DV) if verification else None,
+        comment=reader.text(node, RDFS + "comment"),
+        file=file,
+    )
+
+
+def _assumption(reader: _Reader, node: Node, file: str | None) -> Assumption:
+    value, unit, low, high = _quantity(reader, node)
+    return Assumption(
+        iri=str(node),
+        label=reader.label(node),
+        value=float("nan") if value is None else value,
+        unit=unit or "",
+        low=low,
+        high=high,
+        comment=reader.text(node, RDFS + "comment"),
+        derived_from=tuple(sorted(str(c) for c in reader.all(node, PROV + "wasDerivedFrom"))),
+        as_of=reader.date(node, DV + "asOf"),
+        file=file,
+    )
+
+
+def _scenario(reader: _Reader, node: Node) -> Scenario:
+    bindings = []
+    for binding in reader.all(node, DV + "binding"):
+        parameter = reader.text(binding, DV + "parameter")
+        target = reader.text(binding, DV + "from")
+        if parameter and target:
+            bindings.append((parameter, target))
+    default = reader.one(node, DV + "isDefault")
+    return Scenario(
+        iri=str(node),
+        label=reader.label(node),
+        description=reader.text(node, DCT + "description"),
+        is_default=bool(default is not None and default.toPython() is True),  # type: ignore[attr-defined]
+        bindings=tuple(sorted(bindings)),
+        supported_by=tuple(sorted(str(c) for c in reader.all(node, PROV + "wasDerivedFrom"))),
+    )
+
+
+def _estimate(reader: _Reader, node: Node, file: str | None) -> Estimate:
+    inputs = []
+    for binding in reader.all(node, DV + "input"):
+        role = reader.text(binding, DV + "role")
+        target = reader.text(binding, DV + "from")
+        inputs.append(InputRef(role or "", target or ""))
+    method = reader.text(node, DV + "method") or ""
+    return Estimate(
+        iri=str(node),
+        label=reader.label(node),
+        method=method.removeprefix(DV),
+        inputs=tuple(sorted(inputs, key=lambda ref: ref.role)),
+        unit=reader.text(node, DV + "unit"),
+        target_date=reader.date(node, DV + "targetDate"),
+        expression=reader.text(node, DV + "expression"),
+        reproduces=reader.text(node, DV + "reproduces"),
+        default_scenario=reader.text(node, DV + "inScenario"),
+        comment=reader.text(node, RDFS + "comment"),
+        file=file,
+    )

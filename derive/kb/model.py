@@ -1,0 +1,196 @@
+"""The knowledge base as plain Python values: what the engine, the explainer,
+the audit and the sheets work on. Built from the RDF graph by
+``derive.extract`` and cached between runs by ``derive.cache``; nothing here
+imports rdflib, so a warm command starts fast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from derive.kb.namespaces import local_name
+
+
+@dataclass(frozen=True)
+class Source:
+    iri: str
+    title: str
+    authors: tuple[str, ...] = ()
+    author_list: str = ""
+    issued: str | None = None
+    url: str | None = None
+    accessed: str | None = None
+    venue: str | None = None
+    publisher: str | None = None
+    kind: str = "Document"
+    citation_label: str | None = None
+    reference_text: str | None = None
+    comment: str | None = None
+    short_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        return local_name(self.iri)
+
+    @property
+    def year(self) -> str | None:
+        return self.issued[:4] if self.issued else None
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    """A date as stored (lexical form) with its precision and its position in
+    decimal years (the middle of the year, month or day it names)."""
+
+    lexical: str
+    precision: str  # "year" | "month" | "day"
+    decimal_year: float
+
+
+@dataclass(frozen=True)
+class Claim:
+    iri: str
+    label: str
+    quantitative: bool
+    stated_in: str | None
+    quote: str | None
+    as_of: DatedValue | None
+    metric: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    low: float | None = None
+    high: float | None = None
+    stated_unit: str | None = None
+    approximate: bool = False
+    stated_as: str | None = None  # "Premise" | "DerivedFigure" | None
+    cites: tuple[str, ...] = ()
+    citation_label: str | None = None
+    locator: str | None = None
+    about: tuple[str, ...] = ()
+    statement: str | None = None
+    verification: str | None = None
+    comment: str | None = None
+    file: str | None = None
+
+    @property
+    def name(self) -> str:
+        return local_name(self.iri)
+
+    @property
+    def has_bounds(self) -> bool:
+        return self.low is not None and self.high is not None
+
+
+@dataclass(frozen=True)
+class Assumption:
+    iri: str
+    label: str
+    value: float
+    unit: str
+    low: float | None = None
+    high: float | None = None
+    comment: str | None = None
+    derived_from: tuple[str, ...] = ()
+    as_of: DatedValue | None = None
+    file: str | None = None
+
+    @property
+    def name(self) -> str:
+        return local_name(self.iri)
+
+
+@dataclass(frozen=True)
+class InputRef:
+    role: str
+    target: str  # IRI of a claim, estimate, parameter or assumption
+
+
+@dataclass(frozen=True)
+class Estimate:
+    iri: str
+    label: str
+    method: str  # local name of the dv:Method, e.g. "CompoundGrowth"
+    inputs: tuple[InputRef, ...]
+    unit: str | None
+    target_date: DatedValue | None = None
+    expression: str | None = None
+    reproduces: str | None = None
+    default_scenario: str | None = None
+    comment: str | None = None
+    file: str | None = None
+
+    @property
+    def name(self) -> str:
+        return local_name(self.iri)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    iri: str
+    label: str
+    comment: str | None = None
+
+    @property
+    def name(self) -> str:
+        return local_name(self.iri)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    iri: str
+    label: str
+    description: str | None = None
+    is_default: bool = False
+    bindings: tuple[tuple[str, str], ...] = ()  # (parameter IRI, claim/assumption IRI)
+    supported_by: tuple[str, ...] = ()  # claims that state the scenario
+
+    @property
+    def name(self) -> str:
+        return local_name(self.iri)
+
+    def binding(self, parameter: str) -> str | None:
+        for param, target in self.bindings:
+            if param == parameter:
+                return target
+        return None
+
+
+@dataclass(frozen=True)
+class Unit:
+    iri: str
+    symbol: str
+    label: str
+    expression: str
+
+
+@dataclass
+class Model:
+    sources: dict[str, Source] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    estimates: dict[str, Estimate] = field(default_factory=dict)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    assumptions: dict[str, Assumption] = field(default_factory=dict)
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # entities and metrics
+
+    def label(self, iri: str) -> str:
+        for table in (self.claims, self.estimates, self.parameters, self.assumptions,
+                      self.scenarios):
+            item = table.get(iri)
+            if item is not None:
+                return item.label  # type: ignore[attr-defined, no-any-return]
+        if iri in self.sources:
+            return self.sources[iri].title
+        return self.labels.get(iri, local_name(iri))
+
+    def unit_symbol(self, iri: str | None) -> str:
+        if iri is None:
+            return ""
+        unit = self.units.get(iri)
+        return unit.symbol if unit else local_name(iri)
+
+    def default_scenario(self) -> Scenario | None:
+        for scenario in self.scenarios.values():
+            if scenario.is_default:
+                return scenario
+        return None

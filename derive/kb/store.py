@@ -1,0 +1,159 @@
+"""Parsing the knowledge base into one RDF graph: the single place where a
+store is chosen, so that a faster one (pyoxigraph, oxrdflib) can be swapped
+in for large knowledge bases.
+
+Every parse error becomes a ``LoadError`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Graph, Literal, URIRef
+
+from derive.errors import LoadError
+from derive.kb.locate import KnowledgeBase
+from derive.kb.namespaces import PREFIXES, short
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+_LINE = re.compile(r"(?:line|at line)\s*(\d+)", re.I)
+
+
+@dataclass
+class LoadedGraph:
+    """The merged graph plus, per file, the subjects it defines."""
+
+    graph: Graph
+    kb: KnowledgeBase
+    subjects_by_file: dict[str, set[Node]] = field(default_factory=dict)
+
+    def file_of(self, node: Node) -> str | None:
+        """The knowledge-base-relative file that describes ``node``, if any."""
+        for name, subjects in self.subjects_by_file.items():
+            if node in subjects:
+                return name
+        return None
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    return graph
+
+
+def _decode(path: Path, display: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(display, f"cannot read file: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LoadError(
+            display,
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+            line,
+        ) from None
+
+
+def parse_turtle(text: str, display: str, base: str | None = None) -> Graph:
+    """Parse Turtle ``text``; any error names ``display`` and the line."""
+    graph = new_graph()
+    _parse_into(graph, text, display, base)
+    return graph
+
+
+def _parse_into(graph: Graph, text: str, display: str, base: str | None) -> set[Node]:
+    """Parse ``text`` straight into ``graph`` (no copy: merging graphs costs nearly
+    as much as parsing them) and return the subjects it adds. Invalid IRIs and
+    ill-typed literals, which rdflib accepts silently, are refused with their line."""
+    subjects: set[Node] = set()
+    bad: list[Node] = []
+    add = graph.add
+
+    def recording_add(triple: Any) -> Any:
+        subjects.add(triple[0])
+        if not bad:
+            bad.extend(term for term in triple if _is_bad_term(term))
+        return add(triple)
+
+    rdflib_logger = logging.getLogger("rdflib")
+    previous = rdflib_logger.level
+    rdflib_logger.setLevel(logging.CRITICAL)  # rdflib logs bad IRIs before raising
+    graph.add = recording_add  # type: ignore[method-assign]
+    try:
+        graph.parse(data=text, format="turtle", publicID=base)
+    except Exception as exc:  # rdflib raises many unrelated types for bad input
+        raise _as_load_error(exc, text, display) from None
+    finally:
+        del graph.add
+        rdflib_logger.setLevel(previous)
+    if bad:
+        raise _bad_term_error(bad[0], text, display)
+    return subjects
+
+
+def _as_load_error(exc: Exception, text: str, display: str) -> LoadError:
+    line = getattr(exc, "lines", None)
+    message = str(getattr(exc, "_why", None) or exc)
+    if isinstance(line, int):
+        line = line + 1
+    else:
+        match = _LINE.search(str(exc))
+        line = int(match.group(1)) if match else None
+    message = message.splitlines()[0] if message else type(exc).__name__
+    prefix = re.search(r"Prefix \"?([\w-]*):\"? not bound", str(exc))
+    if prefix:
+        message = f"prefix '{prefix.group(1)}:' is not declared; add an @prefix line for it"
+    return LoadError(display, message, line)
+
+
+_BAD_IRI_CHARS = re.compile(r'[\s<>"{}|\\^`]')
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
+def _is_bad_term(term: Node) -> bool:
+    if isinstance(term, Literal):
+        return bool(term.ill_typed)
+    return isinstance(term, URIRef) and bool(_BAD_IRI_CHARS.search(term) or ":" not in term)
+
+
+def _bad_term_error(term: Node, text: str, display: str) -> LoadError:
+    if isinstance(term, Literal):
+        return LoadError(
+            display,
+            f'"{term}" is not a valid {short(str(term.datatype))} value; '
+            "fix the literal or its datatype",
+            _line_of(text, f'"{term}"'),
+        )
+    needle = str(term).split("/")[-1] or str(term)
+    return LoadError(
+        display,
+        f"invalid IRI <{term}>: IRIs may not contain spaces or any of <>\"{{}}|\\^`",
+        _line_of(text, needle),
+    )
+
+
+def load(kb: KnowledgeBase, files: list[Path] | None = None) -> LoadedGraph:
+    """Parse ``files`` (default: ontology without shapes, and facts) into one graph."""
+    merged = new_graph()
+    loaded = LoadedGraph(merged, kb)
+    for path in kb.data_files() if files is None else files:
+        display = kb.display(path)
+        text = _decode(path, display)
+        loaded.subjects_by_file[display] = _parse_into(
+            merged, text, display, path.resolve().as_uri()
+        )
+    return loaded

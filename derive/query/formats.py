@@ -1,0 +1,194 @@
+"""Rendering query results: an aligned text table for people, and the
+standard SPARQL 1.1 result formats (CSV, TSV, JSON) for programs.
+CONSTRUCT and DESCRIBE results are Turtle whatever the format.
+
+Each function returns the complete text, ending with a line break.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING
+
+from rdflib import Graph
+from rdflib.term import BNode, Literal, URIRef
+
+from derive.kb.namespaces import PREFIXES, short
+from derive.query.sparql import AskResult, GraphResult
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from derive.query.sparql import QueryResult, SelectResult
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+_XSD = PREFIXES["xsd"]
+_NUMERIC = {_XSD + name for name in ("integer", "decimal", "double", "float", "int", "long")}
+_FLOATING = {_XSD + "double", _XSD + "float"}
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """``result`` in ``fmt`` (one of FORMATS)."""
+    if isinstance(result, GraphResult):
+        return _turtle(result.graph)
+    if isinstance(result, AskResult):
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.value}) + "\n"
+        return ("true" if result.value else "false") + "\n"
+    renderers = {"table": table, "csv": to_csv, "tsv": to_tsv, "json": to_json}
+    return renderers[fmt](result)
+
+
+# --------------------------------------------------------------------------
+# Table
+# --------------------------------------------------------------------------
+
+
+def table(result: SelectResult) -> str:
+    """An aligned table; IRIs as prefixed names, literals as their text."""
+    header = list(result.vars)
+    cells = [[_cell(value) for value in row] for row in result.rows]
+    widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(header)]
+    right = [_is_numeric_column(result, i) for i in range(len(header))]
+    lines = [
+        _line(header, widths, [False] * len(header)),
+        _line(["-" * w for w in widths], widths, right),
+    ]
+    lines += [_line(row, widths, right) for row in cells]
+    count = len(cells)
+    lines.append(f"({count} row{'' if count == 1 else 's'})")
+    return "\n".join(lines) + "\n"
+
+
+def _line(values: list[str], widths: list[int], right: list[bool]) -> str:
+    padded = [
+        value.rjust(width) if align_right else value.ljust(width)
+        for value, width, align_right in zip(values, widths, right, strict=True)
+    ]
+    return "  ".join(padded).rstrip()
+
+
+def _cell(node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        return short(str(node))
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    if isinstance(node, Literal) and str(node.datatype) in _FLOATING:
+        value = node.toPython()
+        if isinstance(value, float):
+            return _number(value)
+    return " ".join(str(node).split())  # one line per row
+
+
+def _number(value: float) -> str:
+    """Short and exact: ``65``, ``9.5``, ``9.894e14``, ``3.135e20``."""
+    if value.is_integer() and abs(value) < 1e6:
+        return str(int(value))
+    if value == 0 or 1e-4 <= abs(value) < 1e6 or value != value or abs(value) == float("inf"):
+        return repr(value)
+    for digits in range(17):
+        text = f"{value:.{digits}e}"
+        if float(text) == value:
+            mantissa, exponent = text.split("e")
+            return f"{mantissa}e{int(exponent)}"
+    return repr(value)
+
+
+def _is_numeric_column(result: SelectResult, index: int) -> bool:
+    values = [row[index] for row in result.rows if row[index] is not None]
+    return bool(values) and all(
+        isinstance(value, Literal) and str(value.datatype) in _NUMERIC for value in values
+    )
+
+
+# --------------------------------------------------------------------------
+# SPARQL 1.1 Query Results CSV, TSV and JSON
+# --------------------------------------------------------------------------
+
+
+def to_csv(result: SelectResult) -> str:
+    """SPARQL 1.1 CSV: plain values, no types; CRLF line ends (RFC 4180)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.vars)
+    for row in result.rows:
+        writer.writerow([_csv_value(value) for value in row])
+    return out.getvalue()
+
+
+def _csv_value(node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node)
+
+
+def to_tsv(result: SelectResult) -> str:
+    """SPARQL 1.1 TSV: terms in Turtle syntax, ``?var`` header, LF line ends."""
+    lines = ["\t".join(f"?{name}" for name in result.vars)]
+    lines += ["\t".join(_tsv_value(value) for value in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _tsv_value(node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    if not isinstance(node, Literal):
+        return f"<{node}>"
+    text = '"' + _escape(str(node)) + '"'
+    if node.language:
+        return f"{text}@{node.language}"
+    if node.datatype is not None:
+        return f"{text}^^<{node.datatype}>"
+    return text
+
+
+def _escape(text: str) -> str:
+    replacements = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return "".join(replacements.get(char, char) for char in text)
+
+
+def to_json(result: SelectResult) -> str:
+    """SPARQL 1.1 Query Results JSON; unbound variables are left out of a row."""
+    bindings = [
+        {
+            name: _json_term(value)
+            for name, value in zip(result.vars, row, strict=True)
+            if value is not None
+        }
+        for row in result.rows
+    ]
+    document = {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _json_term(node: Node) -> dict[str, str]:
+    if isinstance(node, BNode):
+        return {"type": "bnode", "value": str(node)}
+    if not isinstance(node, Literal):
+        return {"type": "uri", "value": str(node)}
+    term = {"type": "literal", "value": str(node)}
+    if node.language:
+        term["xml:lang"] = node.language
+    elif node.datatype is not None:
+        term["datatype"] = str(node.datatype)
+    return term
+
+
+# --------------------------------------------------------------------------
+# Graphs
+# --------------------------------------------------------------------------
+
+
+def _turtle(graph: object) -> str:
+    assert isinstance(graph, Graph)
+    text = graph.serialize(format="turtle")
+    return text if text.endswith("\n") else text + "\n"

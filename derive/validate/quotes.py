@@ -1,0 +1,83 @@
+"""The verbatim check: every quote taken from a source with a stored text
+(``dv:localText``, relative to facts/) must occur in that text, runs of
+whitespace counting as one space."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from derive.kb.namespaces import DV, PREFIXES
+from derive.kb.store import LoadedGraph
+from derive.validate.report import Problem
+from derive.validate.shacl import owning_subject, term_text
+
+OA = PREFIXES["oa"]
+_MAX_QUOTE = 80
+
+
+def collapse_whitespace(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quote_problems(data: LoadedGraph) -> list[Problem]:
+    """Every quote from a source with dv:localText must occur in that text."""
+    graph = data.graph
+    texts: dict[Node, str] = {}
+    problems: list[Problem] = []
+    for source, local in graph.subject_objects(URIRef(DV + "localText")):
+        text = _read_local_text(data, source, str(local))
+        if isinstance(text, Problem):
+            problems.append(text)
+        else:
+            texts[source] = text
+    for quote, source in graph.subject_objects(URIRef(OA + "hasSource")):
+        if source in texts:
+            problems.extend(_check_quote(data, quote, source, texts[source]))
+    return problems
+
+
+def _read_local_text(data: LoadedGraph, source: Node, local: str) -> str | Problem:
+    facts = data.kb.facts_dir.resolve()
+    path = (facts / local).resolve()
+    shown = data.kb.display(data.kb.facts_dir / local)
+    problem = None
+    if not path.is_relative_to(facts):
+        problem = f"dv:localText {local!r} points outside facts/; give a path relative to facts/"
+    elif not path.is_file():
+        problem = (
+            f"dv:localText file {shown} does not exist; store the source's text there "
+            "or fix the path (it is relative to facts/)"
+        )
+    else:
+        try:
+            return collapse_whitespace(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problem = f"dv:localText file {shown} cannot be read ({exc}); save it as UTF-8 text"
+    file = data.file_of(source) or ""
+    return Problem("violation", file, term_text(source), "dv:localText", problem)
+
+
+def _check_quote(data: LoadedGraph, quote: Node, source: Node, text: str) -> Iterator[Problem]:
+    graph = data.graph
+    owner = owning_subject(graph, quote)
+    shown = data.kb.display(data.kb.facts_dir / str(graph.value(source, URIRef(DV + "localText"))))
+    for selector in graph.objects(quote, URIRef(OA + "hasSelector")):
+        for exact in graph.objects(selector, URIRef(OA + "exact")):
+            if collapse_whitespace(str(exact)) in text:
+                continue
+            yield Problem(
+                "violation",
+                data.file_of(owner) or "",
+                term_text(owner),
+                "dv:quote/oa:hasSelector/oa:exact",
+                f"quote is not verbatim in {shown}: {_abbreviate(str(exact))!r}; copy the words "
+                "exactly as the text has them (only whitespace may differ)",
+            )
+
+
+def _abbreviate(text: str) -> str:
+    text = collapse_whitespace(text)
+    return text if len(text) <= _MAX_QUOTE else text[: _MAX_QUOTE - 1] + "…"

@@ -1,0 +1,51 @@
+"""What the last validation saw and found, kept in the user's cache folder
+(never in the knowledge base) with a stamp of every file. Reading it needs
+neither rdflib nor pySHACL, so an unchanged knowledge base validates at once."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from derive.kb import cache
+from derive.kb.locate import KnowledgeBase
+from derive.validate.report import Problem, ValidationReport
+
+CACHE_NAME = "validation"
+
+
+@dataclass
+class State:
+    """What the last validation saw and found."""
+
+    context: str  # stamp of ontology, shapes and stored texts
+    files: dict[str, str]  # facts file -> size and mtime
+    subjects: dict[str, frozenset[str]]  # facts file -> IRIs it describes
+    claims: frozenset[str]
+    shacl: list[Problem] = field(default_factory=list)
+    report: ValidationReport | None = None
+
+
+def _stamp(path: object) -> str:
+    stat = path.stat()  # type: ignore[attr-defined]
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def context_stamp(kb: KnowledgeBase) -> str:
+    digest = hashlib.sha256()
+    for path in kb.ontology_files() + sorted(kb.facts_dir.rglob("*.txt")):
+        digest.update(f"{path}\0{_stamp(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def file_stamps(kb: KnowledgeBase) -> dict[str, str]:
+    return {kb.display(path): _stamp(path) for path in kb.fact_files()}
+
+
+def previous(kb: KnowledgeBase) -> State | None:
+    state = cache.read(kb, CACHE_NAME, any_files=True)
+    return state if isinstance(state, State) else None
+
+
+def save(kb: KnowledgeBase, state: State) -> None:
+    cache.write(kb, state, CACHE_NAME)
