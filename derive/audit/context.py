@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from derive.engine.compiled import Compiled
 
 SCHEMA = PREFIXES["schema"]
+SKOS = PREFIXES["skos"]
 QUDT = PREFIXES["qudt"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
 
@@ -37,6 +38,8 @@ class MetricInfo:
     part_of: str | None = None
     allowed_units: tuple[str, ...] = ()
     quantity_kind: str | None = None
+    cues: tuple[str, ...] = ()  # skos:hiddenLabel: how a source's text names it
+    close: tuple[str, ...] = ()  # skos:closeMatch: metrics compared as the same one
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class EntityInfo:
     types: tuple[str, ...] = ()
     located_in: tuple[str, ...] = ()  # schema:location
     manufacturer: tuple[str, ...] = ()  # schema:manufacturer
+    cues: tuple[str, ...] = ()  # skos:hiddenLabel: how a source's text names it
 
     @property
     def is_aggregate(self) -> bool:
@@ -141,6 +145,16 @@ class AuditContext:
     def label(self, iri: str) -> str:
         return self.model.label(iri)
 
+    def metric_family(self, metric: str) -> set[str]:
+        """``metric`` and the metrics linked to it by skos:closeMatch, either way."""
+        family = {metric}
+        for info in self.metrics.values():
+            if info.iri == metric:
+                family.update(info.close)
+            elif metric in info.close:
+                family.add(info.iri)
+        return family
+
 
 def rounding(value: float) -> tuple[float, float]:
     """The range a printed figure rounds from: half a unit of its last
@@ -175,6 +189,8 @@ def build(compiled: Compiled, graph: Graph | None) -> AuditContext:
             part_of=None if part_of is None else str(part_of),
             allowed_units=tuple(objects(node, DV + "allowedUnit")),
             quantity_kind=None if kind is None else str(kind),
+            cues=tuple(objects(node, SKOS + "hiddenLabel")),
+            close=tuple(objects(node, SKOS + "closeMatch")),
         )
     entity_types = _subclasses(graph, DV + "Entity")
     for type_iri in entity_types:
@@ -187,6 +203,7 @@ def build(compiled: Compiled, graph: Graph | None) -> AuditContext:
                 types=tuple(objects(node, RDF_TYPE)),
                 located_in=tuple(objects(node, SCHEMA + "location")),
                 manufacturer=tuple(objects(node, SCHEMA + "manufacturer")),
+                cues=tuple(objects(node, SKOS + "hiddenLabel")),
             )
     return context
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
+OUTCOMES = ("supported", "contradicted", "elsewhere", "unverified")
 KINDS = ("recompute", "unit", "share-total", "count-share", "disagreement", "exceeds-stock",
          "dated-after-source", "attribution")
 
@@ -16,6 +17,17 @@ class Ref:
 
     iri: str
     name: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A passage a finding rests on, verbatim: the claim's own words, the cited
+    source's or another source's."""
+
+    role: str  # "claim" | "cited" | "other"
+    source: Ref
+    text: str
+    part: str | None = None  # "abstract", a section or page; None for a claim's quote
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,8 @@ class Finding:
     disputes: tuple[str, ...] = ()  # IRIs of the claims the finding calls into question
     estimate: Ref | None = None
     scenario: str | None = None
+    outcome: str | None = None  # attribution findings: one of OUTCOMES
+    quotes: tuple[Quote, ...] = ()
 
     def sort_key(self) -> tuple[int, int, str]:
         return (SEVERITIES.index(self.severity), KINDS.index(self.kind), self.id)

@@ -19,6 +19,7 @@ from derive.kb.model import (
     Parameter,
     Scenario,
     Source,
+    SourceText,
     Unit,
 )
 from derive.kb.namespaces import DV, PREFIXES, local_name
@@ -99,8 +100,11 @@ def extract(loaded: LoadedGraph) -> Model:
     for cls in ("Entity", "Metric"):
         for node in reader.subjects_of_type(DV + cls):
             model.labels[str(node)] = reader.label(node)
-    for node in reader.subjects_of_type(DV + "Claim"):
-        model.claims[str(node)] = _claim(reader, node, loaded.file_of(node))
+    _texts(reader, model, loaded)
+    claim_nodes = reader.subjects_of_type(DV + "Claim")
+    claim_iris = {str(node) for node in claim_nodes}
+    for node in claim_nodes:
+        model.claims[str(node)] = _claim(reader, node, loaded.file_of(node), claim_iris)
     for node in reader.subjects_of_type(DV + "Assumption"):
         model.assumptions[str(node)] = _assumption(reader, node, loaded.file_of(node))
     for node in reader.subjects_of_type(DV + "Parameter"):
@@ -153,7 +157,41 @@ def _sources(reader: _Reader, model: Model) -> None:
                 reference_text=reference,
                 comment=reader.text(node, RDFS + "comment"),
                 short_name=reader.text(node, DV + "citationName"),
+                no_text_reason=_local(reader.text(node, DV + "noTextReason")),
+                no_text_note=reader.text(node, DV + "noTextNote"),
             )
+
+
+def _local(iri: str | None) -> str | None:
+    return None if iri is None else local_name(iri)
+
+
+def _texts(reader: _Reader, model: Model, loaded: LoadedGraph) -> None:
+    """Stored source texts: each dv:SourceText (one part of a source), and a
+    dv:localText given on a source itself (its full text, like the essay's).
+    A file that is missing or unreadable is left out here; validation reports it."""
+    facts = loaded.kb.facts_dir
+    for node, local in reader.graph.subject_objects(reader.uri(DV + "localText")):
+        part_of = reader.text(node, DCT + "isPartOf")
+        source = part_of or str(node)
+        path = facts / str(local)
+        try:
+            if not path.resolve().is_relative_to(facts.resolve()):
+                continue
+            content = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        model.texts[str(node)] = SourceText(
+            iri=str(node),
+            source=source,
+            part=(reader.text(node, BIBO + "locator") or "abstract") if part_of else "full text",
+            path=str(local),
+            text=content,
+            read_from=reader.text(node, DV + "readFrom"),
+            read_on=reader.text(node, DV + "readOn"),
+            read_via=_local(reader.text(node, DV + "readVia")),
+            licence=reader.text(node, DCT + "license"),
+        )
 
 
 def _is_source(reader: _Reader, node: Node) -> bool:
@@ -186,7 +224,7 @@ def _quantity(reader: _Reader, node: Node) -> tuple[float | None, str | None, fl
     )
 
 
-def _claim(reader: _Reader, node: Node, file: str | None) -> Claim:
+def _claim(reader: _Reader, node: Node, file: str | None, claim_iris: set[str]) -> Claim:
     value, unit, low, high = _quantity(reader, node)
     quote_text = locator = None
     quote = reader.one(node, DV + "quote")
@@ -198,6 +236,7 @@ def _claim(reader: _Reader, node: Node, file: str | None) -> Claim:
     stated_as = reader.text(node, DV + "statedAs")
     verification = reader.text(node, DV + "verification")
     approximate = reader.one(node, DV + "approximate")
+    cited = {str(c) for c in reader.all(node, CITO + "citesAsEvidence")}
     return Claim(
         iri=str(node),
         label=reader.label(node),
@@ -214,7 +253,8 @@ def _claim(reader: _Reader, node: Node, file: str | None) -> Claim:
         stated_unit=reader.text(node, DV + "statedUnit"),
         approximate=bool(approximate is not None and approximate.toPython() is True),  # type: ignore[attr-defined]
         stated_as=stated_as.removeprefix(DV) if stated_as else None,
-        cites=tuple(sorted(str(c) for c in reader.all(node, CITO + "citesAsEvidence"))),
+        cites=tuple(sorted(c for c in cited if c not in claim_iris)),
+        evidence=tuple(sorted(c for c in cited if c in claim_iris)),
         citation_label=reader.text(node, DV + "citationLabel"),
         locator=locator,
         about=tuple(sorted(str(a) for a in reader.all(node, DV + "about"))),

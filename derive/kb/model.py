@@ -26,6 +26,8 @@ class Source:
     reference_text: str | None = None
     comment: str | None = None
     short_name: str | None = None
+    no_text_reason: str | None = None  # local name of a dv:NoTextReason, e.g. "Paywalled"
+    no_text_note: str | None = None
 
     @property
     def name(self) -> str:
@@ -34,6 +36,22 @@ class Source:
     @property
     def year(self) -> str | None:
         return self.issued[:4] if self.issued else None
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A verbatim copy of one part of a source, as read: the text the
+    attribution audit searches for the figures a claim attributes to it."""
+
+    iri: str
+    source: str
+    part: str  # bibo:locator: "abstract", a section, a page; "full text" for a whole source
+    path: str  # relative to facts/
+    text: str
+    read_from: str | None = None
+    read_on: str | None = None
+    read_via: str | None = None  # "StoredCopy" | "LivePage" | None
+    licence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +80,8 @@ class Claim:
     stated_unit: str | None = None
     approximate: bool = False
     stated_as: str | None = None  # "Premise" | "DerivedFigure" | None
-    cites: tuple[str, ...] = ()
+    cites: tuple[str, ...] = ()  # the sources it cites as evidence
+    evidence: tuple[str, ...] = ()  # claims it cites as evidence (quoted from a cited source)
     citation_label: str | None = None
     locator: str | None = None
     about: tuple[str, ...] = ()
@@ -172,6 +191,12 @@ class Model:
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # entities and metrics
+    texts: dict[str, SourceText] = field(default_factory=dict)  # stored source texts by IRI
+
+    def texts_of(self, source: str) -> list[SourceText]:
+        """The stored parts of ``source``, in IRI order."""
+        return sorted((t for t in self.texts.values() if t.source == source),
+                      key=lambda t: t.iri)
 
     def label(self, iri: str) -> str:
         for table in (self.claims, self.estimates, self.parameters, self.assumptions,

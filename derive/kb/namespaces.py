@@ -23,6 +23,7 @@ PREFIXES: dict[str, str] = {
     "assume": KB + "assumption/",
     "finding": KB + "finding/",
     "result": KB + "result/",
+    "text": KB + "text/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -37,6 +38,7 @@ PREFIXES: dict[str, str] = {
     "cito": "http://purl.org/spar/cito/",
     "oa": "http://www.w3.org/ns/oa#",
     "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
 }
 
 

@@ -1,6 +1,9 @@
 """The verbatim check: every quote taken from a source with a stored text
 (``dv:localText``, relative to facts/) must occur in that text, runs of
-whitespace counting as one space."""
+whitespace counting as one space. A source may hold its full text itself, or
+parts of it (``dv:SourceText``s that are ``dcterms:isPartOf`` it, each with a
+``bibo:locator`` such as "abstract"); a quote whose selector names a part
+held is checked against that part."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from derive.validate.report import Problem
 from derive.validate.shacl import owning_subject, term_text
 
 OA = PREFIXES["oa"]
+DCT = PREFIXES["dcterms"]
+BIBO = PREFIXES["bibo"]
 _MAX_QUOTE = 80
 
 
@@ -26,17 +31,32 @@ def quote_problems(data: LoadedGraph) -> list[Problem]:
     """Every quote from a source with dv:localText must occur in that text."""
     graph = data.graph
     texts: dict[Node, str] = {}
+    parts: dict[tuple[Node, str], Node] = {}  # (source, locator) -> the dv:SourceText
     problems: list[Problem] = []
-    for source, local in graph.subject_objects(URIRef(DV + "localText")):
-        text = _read_local_text(data, source, str(local))
+    for holder, local in graph.subject_objects(URIRef(DV + "localText")):
+        text = _read_local_text(data, holder, str(local))
         if isinstance(text, Problem):
             problems.append(text)
-        else:
-            texts[source] = text
+            continue
+        texts[holder] = text
+        whole = graph.value(holder, URIRef(DCT + "isPartOf"))
+        locator = graph.value(holder, URIRef(BIBO + "locator"))
+        if whole is not None and locator is not None:
+            parts[(whole, _locator_key(str(locator)))] = holder
     for quote, source in graph.subject_objects(URIRef(OA + "hasSource")):
         if source in texts:
             problems.extend(_check_quote(data, quote, source, texts[source]))
+            continue
+        for selector in graph.objects(quote, URIRef(OA + "hasSelector")):
+            locator = graph.value(selector, URIRef(BIBO + "locator"))
+            holder = parts.get((source, _locator_key(str(locator)))) if locator else None
+            if holder is not None:
+                problems.extend(_check_quote(data, quote, holder, texts[holder]))
     return problems
+
+
+def _locator_key(locator: str) -> str:
+    return " ".join(locator.lower().split())
 
 
 def _read_local_text(data: LoadedGraph, source: Node, local: str) -> str | Problem:

@@ -1,0 +1,186 @@
+"""Figures in a source's own words: split a stored text into sentences and
+read the figures each states, however the number is written ("nine
+months", "9 months", "9-10 months", "every year" for 12 months, "75%",
+"65% per year", "4-5x per year" as a growth rate, "two million", "200,000",
+"$2\\times10^{22}$"). Each figure keeps the interval it can stand for: a
+range as stated, otherwise half a unit of its last digit either side (a word
+number such as "nine" counts as its digits)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from derive.kb.namespaces import PREFIXES
+
+UNIT = PREFIXES["unit"]
+DVU = PREFIXES["dvu"]
+MONTHS = UNIT + "MO"
+PERCENT = UNIT + "PERCENT"
+PERCENT_PER_YEAR = UNIT + "PERCENT-PER-YR"
+COUNT = UNIT + "NUM"
+FLOPS = UNIT + "FLOPS"
+FLOP = DVU + "FLOP"
+
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100,
+}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_MONTHS_PER = {"day": 12 / 365.25, "week": 12 / 52.1775, "month": 1.0, "year": 12.0}
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCI = r"\d+(?:\.\d+)?\s*(?:\\times|×|x)\s*10\^\{?[-+]?\d+\}?|\d+(?:\.\d+)?e[-+]?\d+"
+_WORD = "|".join(sorted(_WORDS, key=len, reverse=True))
+_NUM = rf"(?:{_SCI}|{_DIGITS}|(?:{_WORD}))(?:\s+(?:{'|'.join(_SCALES)}))?"
+_RANGE = rf"(?P<a>{_NUM})(?:\s*(?:-|–|—|to)\s*(?P<b>{_NUM}))?"
+_PER_YEAR = r"\s*(?:per\s+year|a\s+year|each\s+year|every\s+year|annually|yearly|/\s*yr|/\s*year)"
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("every", re.compile(r"\b(?:every|each)\s+(?P<other>other\s+)?(?P<unit>year|month|week|day)\b",
+                         re.I)),
+    ("growth-factor", re.compile(rf"(?<![\w.]){_RANGE}\s*(?:x|×|-fold|fold|\s+times)(?={_PER_YEAR})",
+                                 re.I)),
+    ("growth-percent", re.compile(rf"(?<![\w.]){_RANGE}\s*(?:%|\s+percent|\s+per\s+cent)"
+                                  rf"(?={_PER_YEAR})", re.I)),
+    ("percent", re.compile(rf"(?<![\w.]){_RANGE}\s*(?:%|\s+percent\b|\s+per\s+cent\b)", re.I)),
+    ("duration", re.compile(rf"(?<![\w.]){_RANGE}\s*-?\s*(?P<unit>year|month|week|day)s?\b",
+                            re.I)),
+    ("compute", re.compile(rf"(?<![\w.]){_RANGE}\$?\s*(?:16-bit\s+|32-bit\s+|8-bit\s+)?"
+                           r"(?P<unit>FLOPs/s|FLOPS/s|FLOP/s|FLOPs?)(?!\w)")),
+    # read but not compared: money, power, sizes in B/M, plain factors
+    ("other", re.compile(rf"\\?\$\s*{_NUM}\s*(?:[BMK]\b|bn\b)?"
+                         rf"|(?<![\w.]){_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?\s*(?:[kMGT]?W|[BMK]|x|×|-fold|fold|\s+times)(?!\w)")),
+    ("count", re.compile(rf"(?<![\w.$\\@-]){_RANGE}(?![\w%.,]|\s*(?:%|x\b|×|-fold|fold))", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a sentence: its value and the interval it stands for, in ``unit``."""
+
+    value: float
+    low: float
+    high: float
+    unit: str  # a QUDT unit IRI: months, percent, percent a year, count, FLOP, FLOP/s
+    text: str  # the words as the source prints them
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    figures: tuple[Figure, ...]
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The sentences of ``text`` with the figures each states."""
+    flat = " ".join(text.split())
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z$“\"(])", flat)
+    return [Sentence(part, tuple(figures(part))) for part in parts if part]
+
+
+def figures(sentence: str) -> list[Figure]:
+    """Every figure in ``sentence``, each span read once (the most specific reading wins)."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, Figure]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(sentence):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            taken.append(span)
+            figure = None if kind == "other" else _read(kind, match)
+            if figure is not None:
+                found.append((span[0], figure))
+    return [figure for _, figure in sorted(found, key=lambda item: item[0])]
+
+
+def _read(kind: str, match: re.Match[str]) -> Figure | None:
+    text = match.group(0).strip()
+    if kind == "every":
+        # "every year" is 12 months, read as a figure printed to the month
+        months = _MONTHS_PER[match.group("unit").lower()] * (2 if match.group("other") else 1)
+        half = 0.5 * min(1.0, months)
+        return Figure(months, months - half, months + half, MONTHS, text)
+    low, high, value = _interval(match.group("a"), match.group("b"))
+    if low is None or high is None or value is None:
+        return None
+    if kind == "growth-factor":  # "4-5x per year": the yearly growth is (factor - 1)
+        return Figure((value - 1) * 100, (low - 1) * 100, (high - 1) * 100, PERCENT_PER_YEAR,
+                      text)
+    if kind == "growth-percent":
+        return Figure(value, low, high, PERCENT_PER_YEAR, text)
+    if kind == "percent":
+        return Figure(value, low, high, PERCENT, text)
+    if kind == "duration":
+        factor = _MONTHS_PER[match.group("unit").lower()]
+        return Figure(value * factor, low * factor, high * factor, MONTHS, text)
+    if kind == "compute":
+        unit = FLOPS if "/s" in match.group("unit") else FLOP
+        return Figure(value, low, high, unit, text)
+    if _is_year(match.group("a"), match.group("b")):
+        return None
+    return Figure(value, low, high, COUNT, text)
+
+
+def _is_year(a: str, b: str | None) -> bool:
+    """2019, 2010s and "2019 to 2025" are dates, not counts."""
+    return all(re.fullmatch(r"1[89]\d\d|20\d\d", x.strip()) for x in (a, b) if x is not None)
+
+
+def _interval(a: str, b: str | None) -> tuple[float | None, float | None, float | None]:
+    first = _number(a)
+    if first is None:
+        return None, None, None
+    if b is None:
+        low, high = rounding_interval(first[0], first[1])
+        return low, high, first[0]
+    second = _number(b)
+    if second is None:
+        return None, None, None
+    low, high = sorted((first[0], second[0]))
+    return low, high, (low + high) / 2
+
+
+def _number(words: str) -> tuple[float, float] | None:
+    """The value of a written number and the size of its last digit."""
+    words = words.strip()
+    scale = 1.0
+    for name, factor in _SCALES.items():
+        if words.lower().endswith(name):
+            scale = factor
+            words = words[: -len(name)].strip()
+    sci = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:\\times|×|x)\s*10\^\{?([-+]?\d+)\}?", words)
+    if sci:
+        mantissa, exponent = sci.group(1), int(sci.group(2))
+        return float(mantissa) * 10.0**exponent * scale, _unit_digit(mantissa) * 10.0**exponent * scale
+    if re.fullmatch(r"\d+(?:\.\d+)?e[-+]?\d+", words, re.I):
+        mantissa, _, exponent = words.lower().partition("e")
+        return float(words) * scale, _unit_digit(mantissa) * 10.0 ** int(exponent) * scale
+    if words.lower() in _WORDS:
+        return _WORDS[words.lower()] * scale, scale
+    digits = words.replace(",", "")
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    return value * scale, _unit_digit(digits) * scale
+
+
+def _unit_digit(digits: str) -> float:
+    """The size of the last printed digit: the last decimal, or 1 for a whole
+    number (a source's "200,000" is not read as "about 200 thousand")."""
+    if "." in digits:
+        return float(Decimal(1).scaleb(-len(digits.split(".")[1])))
+    return 1.0
+
+
+def rounding_interval(value: float, digit: float) -> tuple[float, float]:
+    if not math.isfinite(value):
+        return value, value
+    return value - digit / 2, value + digit / 2
