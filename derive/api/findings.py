@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from derive.audit import Finding, findings_graph, has_errors
+from derive.audit import KINDS, Finding, findings_graph, has_errors
 from derive.audit import audit as run_audit
 from derive.kb.cache import write_atomic
 from derive.kb.locate import KnowledgeBase
 from derive.render import audit as render_audit
 
-__all__ = ["Finding", "audit", "has_errors", "render", "write_rdf"]
+__all__ = ["KINDS", "Finding", "audit", "has_errors", "render", "write_rdf"]
 
 
-def audit(kb: KnowledgeBase) -> list[Finding]:
-    """Every finding about ``kb``, errors first."""
-    return run_audit(kb)
+def audit(kb: KnowledgeBase, kinds: tuple[str, ...] = ()) -> list[Finding]:
+    """Every finding about ``kb`` (only those of ``kinds`` when given), errors first."""
+    findings = run_audit(kb)
+    return [f for f in findings if f.kind in kinds] if kinds else findings
 
 
 def render(findings: list[Finding], fmt: str) -> str:

@@ -95,7 +95,7 @@ def classify(context: AuditContext, claim: Claim, cited: str) -> Finding:
     # reads as 1 year give or take half a year, the words as 12 months
     best = sorted((p for p in elsewhere if p.agrees or p.near),
                   key=lambda p: (p.claim is not None, not p.agrees, p.source))
-    nearest = own[0] if own else None
+    nearest = min(own, key=lambda p: abs(p.value - (claim.value or 0.0))) if own else None
     if best:
         return _elsewhere(context, claim, cited, texts, best[0], nearest)
     return _unverified(context, claim, cited, texts, nearest)
@@ -132,8 +132,11 @@ def _compare(context: AuditContext, claim: Claim, text: SourceText, sentence: st
         return None
     low, high = figure.low * to_base, figure.high * to_base
     value = figure.value * to_base / claim_base
+    shown = f"“{figure.text}”"
+    if fmt(value) not in figure.text:
+        shown += f" ({context.show(value, claim.unit)})"
     return Passage(
-        source=text.source, text=sentence, part=text.part, figure=figure.text, value=value,
+        source=text.source, text=sentence, part=text.part, figure=shown, value=value,
         agrees=_overlap((low, high), interval),
         near=_near(value, claim.value),
         names_subject=not subject or any(_names(sentence, cue) for cue in subject),
@@ -241,16 +244,15 @@ def _finding(context: AuditContext, claim: Claim, cited: str, outcome: str, pass
     where = _where(context, cited, passage)
     if outcome == "supported":
         says = "says so" if not passage.figure else f"gives {passage.figure}"
-        message = f"{lead}, and {name} {says}{where}: “{passage.text}”"
+        message = f"{lead}, and {name} {says}{where}"
         if passage.claim and checked_in:
-            message += f" (checked verbatim against the stored {checked_in})"
+            message += f", in a passage checked verbatim against the stored {checked_in}"
         message += "."
     else:
         assert claim.value is not None
         ratio = claim.value / passage.value if passage.value else float("inf")
         message = (f"{lead}, but {name} gives {passage.figure} for the same metric and subject"
-                   f"{where}: “{passage.text}”. The attributed figure is {fmt(ratio)} times "
-                   "what the source says.")
+                   f"{where}. The attributed figure is {fmt(ratio)} times what the source says.")
     numbers = {"attributed": claim.value} if claim.value is not None else {}
     if passage.figure and claim.value is not None:
         numbers["source"] = passage.value
@@ -264,12 +266,12 @@ def _elsewhere(context: AuditContext, claim: Claim, cited: str, texts: list[Sour
     lacks = (f"{name}'s stored {held} does not give it" if texts
              else f"no text of {name} is held ({_no_text(context, cited)})")
     if nearest is not None:
-        lacks += f" (it gives {nearest.figure}, for another subject or period: “{nearest.text}”)"
-    how = "states it" if passage.agrees or not passage.figure else (
-        f"gives {passage.figure}, close to it")
+        lacks += f" (it gives {nearest.figure} for another subject or period)"
+    how = "states it" if not passage.figure else f"gives {passage.figure}" if passage.agrees else (
+        f"gives {passage.figure}, within {round(NEAR * 100)}% of it,")
     message = (f"{_lead(context, claim, cited)}, but {lacks}, while {other} {how}"
-               f"{_where(context, passage.source, passage)}: “{passage.text}”. A likely "
-               f"mis-citation: the figure reads like {other}'s.")
+               f"{_where(context, passage.source, passage)}. A likely mis-citation: the "
+               f"figure reads like {other}'s.")
     numbers = {"attributed": claim.value} if claim.value is not None else {}
     if passage.figure and claim.value is not None:
         numbers["elsewhere"] = passage.value
@@ -290,8 +292,8 @@ def _unverified(context: AuditContext, claim: Claim, cited: str, texts: list[Sou
         reason = (f"{name}'s stored {_held(texts)} does not give this figure, and no other "
                   "source in the knowledge base does; the rest of the source was not read")
         if nearest is not None:
-            reason += (f". The nearest passage gives {nearest.figure}, for another subject or "
-                       f"period: “{nearest.text}”")
+            reason += (f". The nearest passage on the metric gives {nearest.figure}, for another "
+                       "subject or period")
     message = f"{_lead(context, claim, cited)}, which cannot be checked: {reason}."
     numbers = {"attributed": claim.value} if claim.value is not None else {}
     return _make(context, claim, cited, "unverified", message,
@@ -316,15 +318,24 @@ def _make(context: AuditContext, claim: Claim, cited: str, outcome: str, message
         sources=tuple(_ref(context, s) for s in dict.fromkeys(sources)),
         numbers=numbers,
         disputes=(claim.iri,) if outcome in ("contradicted", "elsewhere") else (),
-        outcome=outcome, quotes=tuple(quotes),
+        outcome=outcome, cited=cited, quotes=tuple(quotes),
     )
 
 
 def _lead(context: AuditContext, claim: Claim, cited: str) -> str:
-    what = (context.show(claim.value, claim.unit) + f" for “{claim.label}”"
+    what = (_figure(context, claim) + f" for “{claim.label}”"
             if claim.value is not None else f"“{claim.label}”")
     label = f" {claim.citation_label}" if claim.citation_label else ""
     return f"{context.stated_by(claim)} attributes {what} to {_name(context, cited)}{label}"
+
+
+def _figure(context: AuditContext, claim: Claim) -> str:
+    """The claim's figure as stated: its range when it gives one ("9–10 mo")."""
+    if claim.has_bounds:
+        high = context.show(claim.high, claim.unit)
+        number = fmt(claim.high)
+        return f"{fmt(claim.low)}–{high}" if high.startswith(number) else high
+    return context.show(claim.value, claim.unit)
 
 
 def _where(context: AuditContext, source_iri: str, passage: Passage) -> str:

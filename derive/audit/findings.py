@@ -43,6 +43,7 @@ class Finding:
     estimate: Ref | None = None
     scenario: str | None = None
     outcome: str | None = None  # attribution findings: one of OUTCOMES
+    cited: str | None = None  # attribution findings: the IRI of the source cited
     quotes: tuple[Quote, ...] = ()
 
     def sort_key(self) -> tuple[int, int, str]:

@@ -15,6 +15,10 @@ from derive.kb.store import new_graph
 if TYPE_CHECKING:
     from rdflib import Graph
 
+_OUTCOME = {"supported": "Supported", "contradicted": "Contradicted",
+            "elsewhere": "FoundElsewhere", "unverified": "AttributionUnverified"}
+
+
 def finding_iri(finding: Finding) -> str:
     return PREFIXES["finding"] + finding.id
 
@@ -23,6 +27,7 @@ def findings_graph(findings: list[Finding]) -> Graph:
     prov = Namespace(PREFIXES["prov"])
     cito = Namespace(PREFIXES["cito"])
     dv = Namespace(DV)
+    dcterms = Namespace(PREFIXES["dcterms"])
     graph = new_graph()
     for finding in findings:
         node = URIRef(finding_iri(finding))
@@ -36,6 +41,16 @@ def findings_graph(findings: list[Finding]) -> Graph:
             graph.add((node, cito.disputes, URIRef(iri)))
         for ref in finding.claims:
             graph.add((node, prov.wasDerivedFrom, URIRef(ref.iri)))
+        if finding.outcome is not None:
+            graph.add((node, dv.attributionOutcome, dv[_OUTCOME[finding.outcome]]))
+            if finding.cited is not None:
+                graph.add((node, dcterms.references, URIRef(finding.cited)))
+        for quote in finding.quotes:
+            if quote.role == "cited":
+                graph.add((node, dv.citedPassage, Literal(quote.text)))
+            elif quote.role == "other":
+                graph.add((node, dv.otherPassage, Literal(quote.text)))
+                graph.add((node, dv.otherSource, URIRef(quote.source.iri)))
         if finding.estimate is not None:
             graph.add((node, prov.wasDerivedFrom, URIRef(finding.estimate.iri)))
     return graph

@@ -8,7 +8,7 @@ import textwrap
 from dataclasses import asdict
 from typing import Any
 
-from derive.audit.findings import SEVERITIES, Finding
+from derive.audit.findings import OUTCOMES, SEVERITIES, Finding, Quote
 
 FORMATS = ("text", "json", "md")
 
@@ -31,13 +31,36 @@ def summary(findings: list[Finding]) -> str:
     return f"{total} finding{'' if total == 1 else 's'}: " + ", ".join(parts)
 
 
+def attribution_summary(findings: list[Finding]) -> str | None:
+    """'attributions: 32 claims checked: 4 supported, 0 contradicted, ...', or None."""
+    checked = [f for f in findings if f.kind == "attribution"]
+    if not checked:
+        return None
+    counts = ", ".join(f"{sum(f.outcome == o for f in checked)} {o}" for o in OUTCOMES)
+    total = len(checked)
+    return f"attributions: {total} checked: {counts}"
+
+
+def _quote_line(quote: Quote) -> str:
+    where = quote.source.name + (f", {quote.part}" if quote.part else "")
+    role = {"claim": "stated", "cited": "cited source", "other": "other source"}[quote.role]
+    return f"{role} ({where}): “{quote.text}”"
+
+
 def to_text(findings: list[Finding]) -> str:
     lines = [f"audit: {summary(findings)}"]
+    attributions = attribution_summary(findings)
+    if attributions:
+        lines.append(attributions)
     for finding in findings:
         lines.append("")
-        lines.append(f"{finding.severity.upper():8}{finding.id}  [{finding.kind}]")
+        kind = finding.kind + (f": {finding.outcome}" if finding.outcome else "")
+        lines.append(f"{finding.severity.upper():8}{finding.id}  [{kind}]")
         lines.extend(textwrap.wrap(finding.message, width=88, initial_indent="  ",
                                    subsequent_indent="  "))
+        for quote in finding.quotes:
+            lines.extend(textwrap.wrap(_quote_line(quote), width=88, initial_indent="  ",
+                                       subsequent_indent="    "))
         if finding.claims:
             lines.append("  claims: " + ", ".join(ref.name for ref in finding.claims))
         if finding.sources:
@@ -58,12 +81,18 @@ def to_json(findings: list[Finding]) -> str:
 
 def to_markdown(findings: list[Finding]) -> str:
     lines = ["# Audit", "", summary(findings).capitalize() + "."]
+    attributions = attribution_summary(findings)
+    if attributions:
+        lines += ["", attributions.capitalize() + "."]
     if findings:
         lines += ["", "| severity | finding | kind |", "|---|---|---|"]
         lines += [f"| {f.severity} | [{f.id}](#{f.id}) | {f.kind} |" for f in findings]
     for finding in findings:
-        lines += ["", f"## {finding.id}", "", f"**{finding.severity}** ({finding.kind})", "",
+        kind = finding.kind + (f": {finding.outcome}" if finding.outcome else "")
+        lines += ["", f"## {finding.id}", "", f"**{finding.severity}** ({kind})", "",
                   finding.message]
+        for quote in finding.quotes:
+            lines += ["", "> " + _quote_line(quote)]
         if finding.claims:
             lines += ["", "Claims: " + ", ".join(f"`{ref.name}`" for ref in finding.claims)]
         if finding.sources:
