@@ -151,7 +151,7 @@ def _quoted(context: AuditContext, claim: Claim, sources: list[str], strict: boo
     found = []
     for other in context.model.claims.values():
         if (other is claim or other.stated_in not in sources or other.metric not in family
-                or other.value is None or not other.quote
+                or other.value is None
                 or context.same_dimension(other.unit, claim.unit) is not True):
             continue
         same = bool(set(other.about) & set(claim.about)) and _date(other) == _date(claim)
@@ -163,7 +163,7 @@ def _quoted(context: AuditContext, claim: Claim, sources: list[str], strict: boo
             continue
         value = other.value * factor / claim_factor
         found.append(Passage(
-            source=other.stated_in or "", text=other.quote, part=other.locator,
+            source=other.stated_in or "", text=other.quote or other.label, part=other.locator,
             figure=context.show(other.value, other.unit), value=value,
             agrees=_overlap(a, b), near=_near(value, claim.value), names_subject=same,
             claim=other.iri,

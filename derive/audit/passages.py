@@ -44,8 +44,8 @@ _PER_YEAR = r"\s*(?:per\s+year|a\s+year|each\s+year|every\s+year|annually|yearly
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("every", re.compile(r"\b(?:every|each)\s+(?P<other>other\s+)?(?P<unit>year|month|week|day)\b",
                          re.I)),
-    ("growth-factor", re.compile(rf"(?<![\w.]){_RANGE}\s*(?:x|×|-fold|fold|\s+times)(?={_PER_YEAR})",
-                                 re.I)),
+    ("growth-factor", re.compile(rf"(?<![\w.]){_RANGE}\s*(?:x|×|-fold|fold|\s+times)"
+                                 rf"(?={_PER_YEAR})", re.I)),
     ("growth-percent", re.compile(rf"(?<![\w.]){_RANGE}\s*(?:%|\s+percent|\s+per\s+cent)"
                                   rf"(?={_PER_YEAR})", re.I)),
     ("percent", re.compile(rf"(?<![\w.]){_RANGE}\s*(?:%|\s+percent\b|\s+per\s+cent\b)", re.I)),
@@ -158,7 +158,8 @@ def _number(words: str) -> tuple[float, float] | None:
     sci = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:\\times|×|x)\s*10\^\{?([-+]?\d+)\}?", words)
     if sci:
         mantissa, exponent = sci.group(1), int(sci.group(2))
-        return float(mantissa) * 10.0**exponent * scale, _unit_digit(mantissa) * 10.0**exponent * scale
+        power = 10.0**exponent * scale
+        return float(mantissa) * power, _unit_digit(mantissa) * power
     if re.fullmatch(r"\d+(?:\.\d+)?e[-+]?\d+", words, re.I):
         mantissa, _, exponent = words.lower().partition("e")
         return float(words) * scale, _unit_digit(mantissa) * 10.0 ** int(exponent) * scale

@@ -27,6 +27,8 @@ class Site:
 
     ext: str
     pages: set[str] = field(default_factory=set)
+    # per claim (local name), how its attributions came out; None: no audit was run
+    attributions: dict[str, list[dict[str, str]]] | None = None
 
     def href(self, kind: str, name: str, anchor: str | None = None) -> str | None:
         target = "index." + self.ext if kind == "index" else page_name(kind, name, self.ext)
@@ -106,6 +108,8 @@ def claim_dict(model: Model, claim: Claim, notes: Footnotes, site: Site) -> dict
         "locator": claim.locator,
         "stated_in": notes.ref(claim.stated_in) if claim.stated_in else None,
         "cites": [notes.ref(iri) for iri in claim.cites],
+        "attribution": None if site.attributions is None or not claim.cites
+        else site.attributions.get(claim.name, []),
         "citation_label": claim.citation_label,
         "stated_as": claim.stated_as,
         "verification": claim.verification,

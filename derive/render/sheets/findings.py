@@ -82,3 +82,30 @@ def touching(findings: list[Shown] | None, *, claims: Iterable[str] = (),
     return [f.as_dict() for f in findings
             if claim_names & (set(f.claims) | set(f.estimates))
             or source_names & set(f.sources)]
+
+
+_OUTCOME_WORDS = {
+    "supported": "the cited source says so",
+    "contradicted": "the cited source gives a different figure",
+    "elsewhere": "not in the cited source; another source states it",
+    "unverified": "cannot be checked",
+}
+
+
+def attributions(audit_findings: Iterable[Any]) -> dict[str, list[dict[str, str]]]:
+    """Per claim (local name), each attribution check of it: outcome, the
+    source checked, what the outcome means and the finding's id."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for finding in audit_findings:
+        outcome = getattr(finding, "outcome", None)
+        claims = getattr(finding, "claims", ())
+        if getattr(finding, "kind", "") != "attribution" or not outcome or not claims:
+            continue
+        cited = getattr(finding, "cited", None)
+        source = next((ref.name for ref in getattr(finding, "sources", ())
+                       if getattr(ref, "iri", None) == cited), local_name(str(cited or "")))
+        found.setdefault(local_name(claims[0].iri), []).append({
+            "outcome": str(outcome), "source": source,
+            "meaning": _OUTCOME_WORDS.get(str(outcome), ""), "id": str(finding.id),
+        })
+    return found

@@ -147,7 +147,9 @@ def build(kb: KnowledgeBase, compiled: Compiled, out: Path, fmt: str,
     if any(s.kind == "index" for s in sheets):
         wanted = set(model.estimates)
     computed = compute(compiled, scenario, wanted)
+    audit_findings = None if audit_findings is None else list(audit_findings)
     audit = None if audit_findings is None else findings.shown(audit_findings)
+    site.attributions = None if audit_findings is None else findings.attributions(audit_findings)
     env = environment(kb, templates)
     written = []
     for sheet in sheets:
