@@ -89,8 +89,8 @@ def classify(context: AuditContext, claim: Claim, cited: str) -> Finding:
     others = [source for source in _text_sources(context) if source not in (cited, claim.stated_in)]
     elsewhere = [p for source in others
                  for p in _passages(context, claim, context.model.texts_of(source))]
-    elsewhere += _quoted(context, claim, [s for s in context.model.sources
-                                          if s not in (cited, claim.stated_in)], strict=False)
+    elsewhere += _quoted(context, claim, set(context.model.sources) - {cited, claim.stated_in},
+                         strict=False)
     # a source's own words before a claim quoted from it: a quoted "every year"
     # reads as 1 year give or take half a year, the words as 12 months
     best = sorted((p for p in elsewhere if p.agrees or p.near),
@@ -143,11 +143,13 @@ def _compare(context: AuditContext, claim: Claim, text: SourceText, sentence: st
     )
 
 
-def _quoted(context: AuditContext, claim: Claim, sources: list[str], strict: bool) -> list[Passage]:
+def _quoted(context: AuditContext, claim: Claim, sources: list[str] | set[str],
+            strict: bool) -> list[Passage]:
     """Claims quoted from ``sources`` on the claim's metric (or a close one).
     ``strict``: only those on the same subject and date (the cited source's
     own claims, which can contradict); otherwise any, to name a likely origin."""
     family = context.metric_family(claim.metric or "")
+    sources = set(sources)
     found = []
     for other in context.model.claims.values():
         if (other is claim or other.stated_in not in sources or other.metric not in family

@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from derive.kb.namespaces import PREFIXES
 
@@ -77,11 +78,13 @@ class Sentence:
     figures: tuple[Figure, ...]
 
 
-def sentences(text: str) -> list[Sentence]:
-    """The sentences of ``text`` with the figures each states."""
+@lru_cache(maxsize=256)
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """The sentences of ``text`` with the figures each states (read once per
+    text: every attributed claim searches the same few texts)."""
     flat = " ".join(text.split())
     parts = re.split(r"(?<=[.!?])\s+(?=[A-Z$“\"(])", flat)
-    return [Sentence(part, tuple(figures(part))) for part in parts if part]
+    return tuple(Sentence(part, tuple(figures(part))) for part in parts if part)
 
 
 def figures(sentence: str) -> list[Figure]:
