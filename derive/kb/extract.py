@@ -97,7 +97,7 @@ def extract(loaded: LoadedGraph) -> Model:
     model = Model()
     _sources(reader, model)
     _units(reader, model)
-    for cls in ("Entity", "Metric"):
+    for cls in ("Entity", "Metric", "NoTextReason"):
         for node in reader.subjects_of_type(DV + cls):
             model.labels[str(node)] = reader.label(node)
     _texts(reader, model, loaded)

@@ -1,13 +1,15 @@
 """The context of a source sheet: its full reference (and the essay's
-reference-list text and number), every claim it supports, and where the essay
-cites it."""
+reference-list text and number), which parts of its text are held (where and
+when they were read) or why none is, every claim it supports, and where the
+essay cites it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from derive.kb import citations
-from derive.kb.model import Model
+from derive.kb.model import Model, Source
+from derive.kb.namespaces import DV
 from derive.render.sheets.common import (
     Footnotes,
     Site,
@@ -41,6 +43,18 @@ def context(model: Model, iri: str, site: Site, findings: list[Shown] | None) ->
         "quoted": [claim_dict(model, c, notes, site) for c in quoted],
         "citing": [claim_dict(model, c, notes, site) for c in citing],
         "estimates": estimates,
+        "texts": [{"part": t.part, "path": t.path, "read_from": safe_url(t.read_from),
+                   "read_from_text": t.read_from, "read_on": t.read_on,
+                   "stored_copy": t.read_via == "StoredCopy", "licence": t.licence}
+                  for t in model.texts_of(iri)],
+        "no_text": _no_text(model, source),
         "findings": touching(findings, claims=supported, sources=[iri]),
         "footnotes": notes.entries(), "index_href": site.href("index", ""),
     }
+
+
+def _no_text(model: Model, source: Source) -> dict[str, str] | None:
+    if model.texts_of(source.iri) or source.no_text_reason is None:
+        return None
+    reason = model.labels.get(DV + source.no_text_reason, source.no_text_reason)
+    return {"reason": reason, "note": source.no_text_note or ""}
