@@ -99,7 +99,9 @@ text:{source}-abstract a dv:SourceText ;
     dv:localText "texts/{source}.txt" ;
     dv:readFrom "https://example.org/{source}"^^xsd:anyURI ;
     dv:readOn "2026-11-29"^^xsd:date ;
-    dv:readVia dv:StoredCopy .
+    dv:readVia dv:StoredCopy ;
+    dcterms:license <http://creativecommons.org/publicdomain/zero/1.0/> ;
+    rdfs:label "{source} abstract" .
 """
     return {"turtle": turtle, f"texts/{source}.txt": words}
 
@@ -362,6 +364,21 @@ def test_quotes_checked_against_the_stored_part(make_kb: KBBuilder,
     if code:
         assert "facts/facts.ttl: claim:from-paper: violation: quote is not verbatim in " \
                "facts/texts/paper.txt" in result.output
+
+
+@pytest.mark.parametrize("missing", ["dcterms:isPartOf", "bibo:locator", "dv:readFrom",
+                                     "dv:readOn", "dv:readVia"])
+def test_a_stored_text_says_what_it_is_and_where_and_when_it_was_read(
+        make_kb: KBBuilder, invoke: Callable[..., Result], missing: str) -> None:
+    part = held("paper", "Loss falls with scale.")
+    make_kb.write("texts/paper.txt", part["texts/paper.txt"], prologue=False)
+    turtle = "\n".join(line for line in part["turtle"].splitlines()
+                       if not line.strip().startswith(missing))
+    make_kb.write("facts.ttl", BASE + turtle)
+    result = invoke("validate", "--full", kb=make_kb)
+    assert result.exit_code == 1
+    assert "text:paper-abstract: violation: stored text without" in result.output
+    assert missing.split(":")[1] in result.output
 
 
 def test_missing_stored_text_is_a_violation(make_kb: KBBuilder,
