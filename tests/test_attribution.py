@@ -213,6 +213,17 @@ def test_elsewhere_names_the_source_that_states_it(make_kb: KBBuilder) -> None:
     assert finding.numbers == {"attributed": 12.0, "elsewhere": 12.0}
 
 
+def test_a_figure_belongs_to_its_own_clause(make_kb: KBBuilder) -> None:
+    """Pilz et al.'s nine months are the performance's, not the hardware's."""
+    (finding,) = build(
+        make_kb,
+        essay_claim("hardware", "hardware-requirement-doubling-time", 9.0, "unit:MO"),
+        held("paper", "The computational performance of the largest supercomputers doubled "
+                      "every nine months, while hardware acquisition cost doubled every year."))
+    assert finding.outcome == "contradicted"
+    assert "“every year” (12 mo)" in finding.message
+
+
 def test_elsewhere_within_ten_percent(make_kb: KBBuilder) -> None:
     """The essay's 13 months against another source's "every year"."""
     (finding,) = build(

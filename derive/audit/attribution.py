@@ -11,10 +11,11 @@ comes out in one of four classes:
   figure and no other source does; the reason is said.
 
 A figure is looked for sentence by sentence (``derive.audit.passages``): a
-sentence counts for a claim when it names the claim's metric (a
-``skos:hiddenLabel`` of it or of a ``skos:closeMatch``) and states a figure
-of the same dimension; a different figure contradicts only when the sentence
-also names the claim's subject."""
+figure counts for a claim when its clause names the claim's metric (a
+``skos:hiddenLabel`` of it or of a ``skos:closeMatch``; "X doubled every nine
+months, while Y doubled every year" has two clauses) and is of the same
+dimension; a different figure contradicts only when the sentence also names
+the claim's subject. The passage quoted is the whole sentence."""
 
 from __future__ import annotations
 
@@ -113,12 +114,13 @@ def _passages(context: AuditContext, claim: Claim, texts: list[SourceText]) -> l
     found = []
     for text in texts:
         for sentence in sentences(text.text):
-            if not any(_names(sentence.text, cue) for cue in cues):
-                continue
-            for figure in sentence.figures:
-                passage = _compare(context, claim, text, sentence.text, figure, subject)
-                if passage is not None:
-                    found.append(passage)
+            for clause in sentence.clauses:  # a figure counts where its clause names the metric
+                if not any(_names(clause.text, cue) for cue in cues):
+                    continue
+                for figure in clause.figures:
+                    passage = _compare(context, claim, text, sentence.text, figure, subject)
+                    if passage is not None:
+                        found.append(passage)
     return sorted(found, key=lambda p: not p.agrees)
 
 

@@ -73,9 +73,25 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class Sentence:
+class Clause:
+    """A part of a sentence that says one thing: "X doubled every nine months,
+    while Y doubled every year" has two, and each figure belongs to its own."""
+
     text: str
     figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    clauses: tuple[Clause, ...]
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(f for clause in self.clauses for f in clause.figures)
+
+
+_CLAUSE_BREAK = re.compile(r",\s+(?=(?:while|whereas|but|although)\b)|;\s+", re.I)
 
 
 @lru_cache(maxsize=256)
@@ -84,7 +100,9 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     text: every attributed claim searches the same few texts)."""
     flat = " ".join(text.split())
     parts = re.split(r"(?<=[.!?])\s+(?=[A-Z$“\"(])", flat)
-    return tuple(Sentence(part, tuple(figures(part))) for part in parts if part)
+    return tuple(Sentence(part, tuple(Clause(c, tuple(figures(c)))
+                                      for c in _CLAUSE_BREAK.split(part) if c))
+                 for part in parts if part)
 
 
 def figures(sentence: str) -> list[Figure]:
