@@ -76,3 +76,38 @@ def test_a_fix_clears_the_kept_problem(make_kb: KBBuilder) -> None:
     assert _violations(make_kb) == ["claim:a"]
     _write(make_kb, "a.ttl", claim("a", 1e23, "dvu:FLOP"))
     assert _violations(make_kb) == []
+
+
+QUOTED_FROM_REF = """
+claim:r a dv:QualitativeClaim ;
+    rdfs:label "r"@en ;
+    dv:statement "Words."@en ;
+    dv:about ent:x ;
+    dv:asOf "2024"^^xsd:gYear ;
+    prov:wasQuotedFrom src:ref ;
+    dv:quote [ a oa:SpecificResource ; oa:hasSource src:ref ;
+        oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "Words." ;
+                         bibo:locator "abstract" ] ] .
+"""
+
+STORED_PART = """
+<https://w3id.org/derive/kb/text/ref-abstract> a dv:SourceText ;
+    dcterms:isPartOf src:ref ;
+    bibo:locator "abstract" ;
+    dv:localText "texts/ref.txt" ;
+    dv:readFrom "https://example.org/report"^^xsd:anyURI ;
+    dv:readOn "2026-11-29"^^xsd:date ;
+    dv:readVia dv:LivePage ;
+    dcterms:license <http://creativecommons.org/publicdomain/zero/1.0/> .
+"""
+
+
+def test_a_new_stored_part_rechecks_the_quotes_from_its_source(make_kb: KBBuilder) -> None:
+    """Neither the claim nor its file changed, but its quote is now checked."""
+    _write(make_kb, "sources.ttl", SOURCES)
+    _write(make_kb, "r.ttl", QUOTED_FROM_REF)
+    assert _violations(make_kb) == []
+    make_kb.write("texts/ref.txt", "Other words.", prologue=False)
+    _write(make_kb, "texts.ttl", STORED_PART)
+    assert _violations(make_kb) == ["claim:r"]
+    assert _problems(make_kb, incremental=True) == _problems(make_kb, incremental=False)
