@@ -106,8 +106,8 @@ def test_a_new_stored_part_rechecks_the_quotes_from_its_source(make_kb: KBBuilde
     """Neither the claim nor its file changed, but its quote is now checked."""
     _write(make_kb, "sources.ttl", SOURCES)
     _write(make_kb, "r.ttl", QUOTED_FROM_REF)
+    make_kb.write("texts/ref.txt", "Other words.", prologue=False)  # saved, not yet described
     assert _violations(make_kb) == []
-    make_kb.write("texts/ref.txt", "Other words.", prologue=False)
     _write(make_kb, "texts.ttl", STORED_PART)
     assert _violations(make_kb) == ["claim:r"]
     assert _problems(make_kb, incremental=True) == _problems(make_kb, incremental=False)
