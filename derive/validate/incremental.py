@@ -7,9 +7,7 @@ a stamp of every file. The next run:
 
 - returns the kept report at once when no file changed;
 - validates in full when the ontology, the shapes or a stored source text
-  changed, or the description of a stored part of a source (a
-  ``dv:SourceText``: which quotes it checks); they can change the verdict on
-  any claim;
+  changed (they can change the verdict on any claim);
 - otherwise validates the claims that changed files define (now or before the
   change) and the claims that refer to anything those files define, over a
   graph from which every other claim has been left out, and keeps the earlier
@@ -24,7 +22,7 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib.term import Node
 
-from derive.kb.namespaces import DV, PREFIXES, short
+from derive.kb.namespaces import DV, short
 from derive.kb.store import LoadedGraph, new_graph
 from derive.validate.report import Problem
 from derive.validate.shacl import owning_subject
@@ -59,8 +57,6 @@ def affected_claims(data: LoadedGraph, state: State, stamps: dict[str, str],
     touched: set[str] = set()
     for name in changed:
         touched |= now.get(name, frozenset()) | state.subjects.get(name, frozenset())
-    if any(_is_source_text(data.graph, iri) for iri in touched):
-        return claims
     affected = {iri for iri in touched if iri in claims or iri in state.claims}
     for iri in touched:
         for referrer in data.graph.subjects(None, URIRef(iri)):
@@ -68,12 +64,6 @@ def affected_claims(data: LoadedGraph, state: State, stamps: dict[str, str],
             if owner in claims:
                 affected.add(owner)
     return frozenset(affected & claims)
-
-
-def _is_source_text(graph: Graph, iri: str) -> bool:
-    """A stored part of a source, now or (by its namespace) before it was removed."""
-    return (iri.startswith(PREFIXES["text"])
-            or (URIRef(iri), RDF.type, URIRef(DV + "SourceText")) in graph)
 
 
 def reduced_graph(graph: Graph, leave_out: frozenset[str]) -> Graph:
