@@ -253,6 +253,20 @@ def test_a_source_without_text_or_reason_asks_for_one(make_kb: KBBuilder) -> Non
     assert "dv:noTextReason" in finding.message
 
 
+def test_without_the_cited_text_another_source_is_only_mentioned(make_kb: KBBuilder) -> None:
+    """Nothing says the unread source lacks the figure: unverified, not elsewhere."""
+    (finding,) = build(
+        make_kb,
+        essay_claim("hardware", "hardware-requirement-doubling-time", 12.0, "unit:MO",
+                    cites="report"),
+        held("other", "Hardware acquisition cost doubled every year."))
+    assert finding.outcome == "unverified"
+    assert "Other 2024 gives “every year” (12 mo)" in finding.message
+    assert "may be where the figure comes from" in finding.message
+    assert [q.role for q in finding.quotes] == ["claim", "other"]
+    assert finding.disputes == ()
+
+
 def test_held_text_without_the_figure(make_kb: KBBuilder) -> None:
     (finding,) = build(make_kb, essay_claim("doubling", DOUBLING, 9.0, "unit:MO"),
                        held("paper", "We study compute trends across three eras."))

@@ -74,11 +74,12 @@ def classify(context: AuditContext, claim: Claim, cited: str) -> Finding:
         return _from_evidence(context, claim, cited, from_cited[0])
     if not claim.quantitative or claim.value is None or not claim.metric:
         other = [e for e in linked if e.stated_in not in (cited, claim.stated_in)]
-        if other:
-            passage = Passage(other[0].stated_in or "", other[0].quote or "", other[0].locator,
-                              "", 0.0, True, False, claim=other[0].iri)
+        passage = None if not other else Passage(
+            other[0].stated_in or "", other[0].quote or "", other[0].locator, "", 0.0, True,
+            False, claim=other[0].iri)
+        if passage is not None and texts:
             return _elsewhere(context, claim, cited, texts, passage, None)
-        return _unverified(context, claim, cited, texts, None, statement=True)
+        return _unverified(context, claim, cited, texts, None, statement=True, also=passage)
     own = _passages(context, claim, texts) + _quoted(context, claim, [cited], strict=True)
     own.sort(key=lambda p: p.claim is not None)
     agreeing = [p for p in own if p.agrees]
@@ -97,9 +98,10 @@ def classify(context: AuditContext, claim: Claim, cited: str) -> Finding:
     best = sorted((p for p in elsewhere if p.agrees or p.near),
                   key=lambda p: (p.claim is not None, not p.agrees, p.source))
     nearest = min(own, key=lambda p: abs(p.value - (claim.value or 0.0))) if own else None
-    if best:
+    if best and texts:
         return _elsewhere(context, claim, cited, texts, best[0], nearest)
-    return _unverified(context, claim, cited, texts, nearest)
+    # without a text of the cited source, nothing says it lacks the figure
+    return _unverified(context, claim, cited, texts, nearest, also=best[0] if best else None)
 
 
 # -- finding the figure ------------------------------------------------------
@@ -285,10 +287,16 @@ def _elsewhere(context: AuditContext, claim: Claim, cited: str, texts: list[Sour
 
 
 def _unverified(context: AuditContext, claim: Claim, cited: str, texts: list[SourceText],
-                nearest: Passage | None, statement: bool = False) -> Finding:
+                nearest: Passage | None, statement: bool = False,
+                also: Passage | None = None) -> Finding:
     name = _name(context, cited)
     if not texts:
         reason = f"no text of {name} is held: {_no_text(context, cited)}"
+        if also is not None:
+            other = _name(context, also.source)
+            says = f"gives {also.figure}" if also.figure else "says so"
+            reason += (f". {other} {says}{_where(context, also.source, also)}, which may be "
+                       "where the figure comes from")
     elif statement:
         reason = (f"it states no figure, and no passage of {name} is cited for it; cite the "
                   f"claim quoted from {name} that it rests on (cito:citesAsEvidence) to check it")
@@ -300,8 +308,9 @@ def _unverified(context: AuditContext, claim: Claim, cited: str, texts: list[Sou
                        "subject or period")
     message = f"{_lead(context, claim, cited)}, which cannot be checked: {reason}."
     numbers = {"attributed": claim.value} if claim.value is not None else {}
-    return _make(context, claim, cited, "unverified", message,
-                 [nearest] if nearest is not None else [], numbers)
+    shown = [p for p in (nearest, also if not texts else None) if p is not None]
+    return _make(context, claim, cited, "unverified", message, shown, numbers,
+                 other=also.source if also is not None and not texts else None)
 
 
 def _make(context: AuditContext, claim: Claim, cited: str, outcome: str, message: str,
