@@ -86,7 +86,8 @@ def to_markdown(findings: list[Finding]) -> str:
         lines += ["", attributions.capitalize() + "."]
     if findings:
         lines += ["", "| severity | finding | kind |", "|---|---|---|"]
-        lines += [f"| {f.severity} | [{f.id}](#{f.id}) | {f.kind} |" for f in findings]
+        lines += [f"| {f.severity} | [{f.id}](#{f.id}) | {f.kind}"
+                  f"{': ' + f.outcome if f.outcome else ''} |" for f in findings]
     for finding in findings:
         kind = finding.kind + (f": {finding.outcome}" if finding.outcome else "")
         lines += ["", f"## {finding.id}", "", f"**{finding.severity}** ({kind})", "",
