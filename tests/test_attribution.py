@@ -31,6 +31,8 @@ FORMS = {
     "range-months": ("doubles around every 9-10 months", MONTHS, 9.5, 9.0, 10.0),
     "en-dash-range": ("doubles every 9–10 months", MONTHS, 9.5, 9.0, 10.0),
     "every-year": ("power needs both doubled every year", MONTHS, 12.0, 11.5, 12.5),
+    "annually": ("hardware cost and power needs doubled annually", MONTHS, 12.0, 11.5, 12.5),
+    "per-annum": ("compute grew 4.2x per annum", PERCENT_PER_YEAR, 320.0, 315.0, 325.0),
     "every-other-year": ("doubles every other year", MONTHS, 24.0, 23.5, 24.5),
     "hyphenated": ("an 18-month doubling time", MONTHS, 18.0, 17.5, 18.5),
     "years": ("doubling every 2 years", MONTHS, 24.0, 18.0, 30.0),
@@ -64,12 +66,18 @@ NOT_COMPARED = {
     "plain-factor": "with 10 to 100-fold larger requirements",
     "names": "phi-1 attains pass@1 accuracy",
     "sizes": "a model with 1.3B parameters and 350M parameters",
+    "annually-without-doubling": "revenue is reported annually",
 }
 
 
 @pytest.mark.parametrize("case", sorted(NOT_COMPARED))
 def test_what_is_not_a_comparable_figure(case: str) -> None:
     assert figures(NOT_COMPARED[case]) == []
+
+
+def test_an_annual_rate_is_not_also_a_period() -> None:
+    found = figures("compute doubled, growing 65% annually")
+    assert [(f.unit, f.value) for f in found] == [(PERCENT_PER_YEAR, 65.0)]
 
 
 # -- the four outcomes on inline texts ---------------------------------------

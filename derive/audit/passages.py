@@ -40,7 +40,8 @@ _SCI = r"\d+(?:\.\d+)?\s*(?:\\times|×|x)\s*10\^\{?[-+]?\d+\}?|\d+(?:\.\d+)?e[-+
 _WORD = "|".join(sorted(_WORDS, key=len, reverse=True))
 _NUM = rf"(?:{_SCI}|{_DIGITS}|(?:{_WORD}))(?:\s+(?:{'|'.join(_SCALES)}))?"
 _RANGE = rf"(?P<a>{_NUM})(?:\s*(?:-|–|—|to)\s*(?P<b>{_NUM}))?"
-_PER_YEAR = r"\s*(?:per\s+year|a\s+year|each\s+year|every\s+year|annually|yearly|/\s*yr|/\s*year)"
+_PER_YEAR = (r"\s*(?:per\s+year|per\s+annum|a\s+year|each\s+year|every\s+year|annually|yearly"
+             r"|/\s*yr|/\s*year)")
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("every", re.compile(r"\b(?:every|each)\s+(?P<other>other\s+)?(?P<unit>year|month|week|day)\b",
@@ -57,6 +58,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # read but not compared: money, power, sizes in B/M, plain factors
     ("other", re.compile(rf"\\?\$\s*{_NUM}\s*(?:[BMK]\b|bn\b)?"
                          rf"|(?<![\w.]){_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?\s*(?:[kMGT]?W|[BMK]|x|×|-fold|fold|\s+times)(?!\w)")),
+    # "doubled annually": a period only where the clause speaks of doubling or halving
+    ("annual", re.compile(r"(?<![%x×]\s)(?<![%x×])\b(?:annually|yearly)\b", re.I)),
     ("count", re.compile(rf"(?<![\w.$\\@-]){_RANGE}(?![\w%.,]|\s*(?:%|x\b|×|-fold|fold))", re.I)),
 )
 
@@ -123,6 +126,10 @@ def figures(sentence: str) -> list[Figure]:
 
 def _read(kind: str, match: re.Match[str]) -> Figure | None:
     text = match.group(0).strip()
+    if kind == "annual":
+        if not re.search(r"\b(?:doubl|halv)", match.string, re.I):
+            return None
+        return Figure(12.0, 11.5, 12.5, MONTHS, text)
     if kind == "every":
         # "every year" is 12 months, read as a figure printed to the month
         months = _MONTHS_PER[match.group("unit").lower()] * (2 if match.group("other") else 1)
