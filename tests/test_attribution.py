@@ -524,3 +524,20 @@ def test_sheets_show_each_attribution(tmp_path: Path, invoke: Callable[..., Resu
             "another source states it; finding "
             "attribution-hardware-requirement-doubling-time-sevilla-2022).") in page
     assert "**unverified** (cannot be checked;" in page
+
+
+def test_every_reference_of_the_essay_has_a_text_or_says_why_not() -> None:
+    from derive.engine.compiled import load
+
+    model = load(locate(PROJECT)).model
+    essay = model.sources["https://w3id.org/derive/kb/source/ruiloba-portilla-2025"]
+    references = [s for s in model.sources.values() if s.citation_label]
+    assert len(references) == 14
+    for source in references:
+        texts = model.texts_of(source.iri)
+        assert texts or (source.no_text_reason and source.no_text_note), source.name
+        for text in texts:
+            assert text.read_from and text.read_on == "2026-11-29" and text.read_via
+            assert text.licence == "http://creativecommons.org/publicdomain/zero/1.0/"
+            assert text.part == "abstract"
+    assert model.texts_of(essay.iri)[0].part == "full text"
