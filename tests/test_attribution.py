@@ -541,3 +541,16 @@ def test_every_reference_of_the_essay_has_a_text_or_says_why_not() -> None:
             assert text.licence == "http://creativecommons.org/publicdomain/zero/1.0/"
             assert text.part == "abstract"
     assert model.texts_of(essay.iri)[0].part == "full text"
+
+
+def test_html_sheet_links_each_attribution_to_its_finding(tmp_path: Path,
+                                                          invoke: Callable[..., Result]) -> None:
+    result = invoke("sheet", "sevilla-2022", "--out", str(tmp_path), "--format", "html",
+                    kb=PROJECT)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "source-sevilla-2022.html").read_text(encoding="utf-8")
+    finding = "attribution-hardware-requirement-doubling-time-sevilla-2022"
+    assert '<strong class="outcome-elsewhere">elsewhere</strong>' in page
+    assert f'href="#{finding}"' in page and f'id="{finding}"' in page
+    assert "The abstract is kept verbatim in <code>facts/texts/sevilla-2022-abstract.txt</code>" \
+        in page
