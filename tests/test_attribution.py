@@ -206,6 +206,14 @@ def test_another_subject_does_not_contradict(make_kb: KBBuilder) -> None:
     assert finding.quotes[1].role == "cited"
 
 
+def test_a_subject_the_text_cannot_name_is_never_contradicted(make_kb: KBBuilder) -> None:
+    """Without words for the claim's subject, a different figure may be another subject's."""
+    facts = essay_claim("doubling", DOUBLING, 9.0, "unit:MO", about="unnamed")
+    facts += 'ent:unnamed a dv:Aggregate ; rdfs:label "unnamed"@en .\n'
+    (finding,) = build(make_kb, facts, held("paper", "Training compute doubled every 20 months."))
+    assert finding.outcome == "unverified"
+
+
 def test_elsewhere_names_the_source_that_states_it(make_kb: KBBuilder) -> None:
     (finding,) = build(
         make_kb,

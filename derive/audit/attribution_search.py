@@ -69,7 +69,7 @@ def _compare(context: AuditContext, claim: Claim, text: SourceText, sentence: st
         source=text.source, text=sentence, part=text.part, figure=shown, value=value,
         agrees=_overlap((low, high), interval),
         near=_near(value, claim.value),
-        names_subject=not subject or any(_names(sentence, cue) for cue in subject),
+        names_subject=any(_names(sentence, cue) for cue in subject),  # no cue: not known
     )
 
 
