@@ -24,6 +24,8 @@ COMMANDS = {
     "build": "derive.cli.estimate_cmd:build",
     "audit": "derive.cli.audit_cmd:audit",
     "sheet": "derive.cli.sheet_cmd:sheet",
+    "export": "derive.cli.export_cmd:export",
+    "sources": "derive.cli.sources_cmd:sources",
 }
 
 

@@ -135,11 +135,7 @@ def _sources(reader: _Reader, model: Model) -> None:
                 continue
             seen.add(iri)
             label, reference = citations.get(iri, (None, None))
-            kind = next(
-                (str(t).removeprefix(BIBO) for t in reader.all(node, RDF_TYPE)
-                 if str(t).startswith(BIBO)),
-                "Document",
-            )
+            kind = _source_kind([str(t) for t in reader.all(node, RDF_TYPE)])
             model.sources[iri] = Source(
                 iri=iri,
                 title=reader.text(node, DCT + "title") or reader.label(node),
@@ -192,6 +188,18 @@ def _texts(reader: _Reader, model: Model, loaded: LoadedGraph) -> None:
             read_via=_local(reader.text(node, DV + "readVia")),
             licence=reader.text(node, DCT + "license"),
         )
+
+
+DATASET_TYPES = (SCHEMA + "Dataset", "http://www.w3.org/ns/dcat#Dataset")
+
+
+def _source_kind(types: list[str]) -> str:
+    """The bibo class's local name (``AcademicArticle``), ``Dataset`` for a
+    schema: or DCAT dataset, else ``Document``."""
+    for iri in sorted(types):
+        if iri.startswith(BIBO):
+            return iri.removeprefix(BIBO)
+    return "Dataset" if any(t in DATASET_TYPES for t in types) else "Document"
 
 
 def _is_source(reader: _Reader, node: Node) -> bool:
