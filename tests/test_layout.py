@@ -20,9 +20,11 @@ LAYERS: dict[str, int] = {
     "derive.kb": 1,
     "derive.engine": 2,
     "derive.validate": 2,
+    "derive.ingest": 2,  # outside formats (BibTeX) read into the knowledge base's terms
     "derive.audit": 3,
     "derive.query": 3,
     "derive.render": 4,  # shows what the engine, the audit and queries produce
+    "derive.export": 4,  # the knowledge base in formats other tools read
     "derive.api": 5,
     "derive.cli": 6,
 }

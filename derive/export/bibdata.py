@@ -42,11 +42,14 @@ def reference(source: Source) -> Reference:
     publisher = source.publisher
     if kind == "report" and venue and not publisher:
         venue, publisher = None, venue  # a report's "venue" is the institution issuing it
+    authors = tuple(split_name(name, source.short_name) for name in ordered_authors(source))
+    if not authors and kind == "dataset" and publisher:
+        authors = (Name(publisher),)  # a dataset without named people is its publisher's
     return Reference(
         key=source.name,
         kind=kind,
         title=source.title,
-        authors=tuple(split_name(name, source.short_name) for name in ordered_authors(source)),
+        authors=authors,
         issued=source.issued,
         url=source.url,
         accessed=source.accessed,

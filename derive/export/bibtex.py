@@ -41,7 +41,8 @@ def fields(ref: Reference) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if ref.authors:
         out.append(("author", " and ".join(
-            escape(f"{n.family}, {n.given}" if n.given else n.family) for n in ref.authors)))
+            escape(f"{n.family}, {n.given}") if n.given else "{" + escape(n.family) + "}"
+            for n in ref.authors)))
     out.append(("title", "{" + escape(ref.title) + "}"))
     if ref.venue:
         venue_field = _ENTRY.get(ref.kind, ("misc", "howpublished"))[1] or "howpublished"

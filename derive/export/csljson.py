@@ -4,10 +4,10 @@ citation key as ``id``."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from derive.export.bibdata import Reference, date_parts
+from derive.export.jsontext import dump
 
 # CSL item type per kind of work (CSL 1.0.1 types, which every processor knows).
 TYPES = {
@@ -45,4 +45,4 @@ def item(ref: Reference) -> dict[str, Any]:
 def render(refs: list[Reference]) -> str:
     """A JSON array of CSL items, sorted by id."""
     items = [item(ref) for ref in sorted(refs, key=lambda r: r.key)]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return dump(items) + "\n"

@@ -17,6 +17,8 @@ from pyld import jsonld
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from derive.export.jsontext import dump
+
 CONTEXT_FILE = Path(__file__).with_name("context.jsonld")
 
 
@@ -39,16 +41,7 @@ def render(graph: Graph) -> str:
     ctx = context()
     compacted = jsonld.compact(nodes, {"@context": ctx},
                                {"documentLoader": _no_remote, "graph": True})
-    graph_nodes = compacted.get("@graph", [])
-    body = json.dumps({"@graph": graph_nodes}, ensure_ascii=False, indent=2)
-    return "{\n" + _context_lines(ctx) + ",\n" + body[2:] + "\n"
-
-
-def _context_lines(ctx: dict[str, Any]) -> str:
-    """The context with one term per line: readable, and diffs stay small."""
-    terms = ",\n".join(f"    {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
-                       for key, value in ctx.items())
-    return '  "@context": {\n' + terms + "\n  }"
+    return dump({"@context": ctx, "@graph": compacted.get("@graph", [])}) + "\n"
 
 
 def _term(node: Any) -> dict[str, Any]:

@@ -1,0 +1,395 @@
+"""derive export: every format read back by the library its users read it with
+(rdflib and PyLD for JSON-LD, the nanopub package for nanopublications,
+bibtexparser for BibTeX, citeproc-py for CSL-JSON, csv for CSV), on the whole
+shipped knowledge base; selections by name; and no network, ever."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from bibtexparser import middlewares
+from click.testing import Result
+from conftest import PROJECT, KBBuilder
+from rdflib import XSD, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from derive.api.exports import full_graph
+from derive.engine.compiled import load
+from derive.export import bibdata
+from derive.export.jsonld import CONTEXT_FILE
+from derive.export.nanopubs import NP, PROV
+from derive.kb.locate import KnowledgeBase
+from derive.kb.namespaces import short
+
+KB = KnowledgeBase(PROJECT)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
+    """``derive --kb PROJECT export ARGS`` once per argument list (module-wide)."""
+    from click.testing import CliRunner
+
+    from derive.cli import cli
+
+    done: dict[tuple[str, ...], str] = {}
+    cache = tmp_path_factory.mktemp("export-cache")
+
+    def run(*args: str) -> str:
+        if args not in done:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("DERIVE_CACHE_DIR", str(cache))
+                result = CliRunner().invoke(cli, ["--kb", str(PROJECT), "export", *args],
+                                            catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            done[args] = result.output
+        return done[args]
+
+    return run
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to open a network connection fails the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(scope="module")
+def source_graph() -> Graph:
+    return full_graph(KB)
+
+
+def model():  # type: ignore[no-untyped-def]
+    return load(KB).model
+
+
+# --- JSON-LD ---------------------------------------------------------------
+
+
+def test_jsonld_parsed_by_rdflib_is_isomorphic_to_the_knowledge_base(
+        exported: Callable[..., str], source_graph: Graph) -> None:
+    back = Graph().parse(data=exported("jsonld"), format="json-ld")
+    assert len(back) == len(source_graph) > 1500
+    assert isomorphic(back, source_graph)
+
+
+def _canonical_doubles(graph: Graph) -> Graph:
+    """PyLD writes every xsd:double in the canonical form %1.15E (15 digits,
+    even for a string value), so compare doubles at that precision."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.double:
+            o = Literal(f"{float(o):1.15E}", datatype=XSD.double)
+        out.add((s, p, o))
+    return out
+
+
+def test_jsonld_read_by_pyld_gives_the_same_graph(exported: Callable[..., str],
+                                                   source_graph: Graph, no_network: None) -> None:
+    from pyld import jsonld
+
+    quads = jsonld.to_rdf(json.loads(exported("jsonld")), {"format": "application/n-quads"})
+    back = Graph().parse(data=quads, format="nt")  # one default graph: N-Triples
+    assert isomorphic(_canonical_doubles(back), _canonical_doubles(source_graph))
+
+
+def test_jsonld_is_compacted_with_the_shipped_context(exported: Callable[..., str]) -> None:
+    document = json.loads(exported("jsonld"))
+    shipped = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+    assert document["@context"] == shipped
+    nodes = {node["id"]: node for node in document["@graph"]}
+    claim = nodes["claim:china-ai-supercomputer-performance"]
+    assert claim["type"] == "QuantitativeClaim"
+    assert claim["quantity"] == {"type": "QuantityValue", "hasUnit": "unit:FLOPS",
+                                 "value": "1.9e+20"}
+    assert claim["quote"]["source"] == "src:ruiloba-portilla-2025"
+    assert claim["quote"]["selector"]["exact"].startswith("As of 2025, the United States")
+    assert claim["citesAsEvidence"] == "src:pilz-2025"
+    assert not any(ident.startswith("_:") for ident in nodes)  # blank nodes are embedded
+    result = nodes["result:frontier-training-compute-2027/status-quo"]
+    assert result["specializationOf"] == "est:frontier-training-compute-2027"
+
+
+def test_jsonld_of_one_source_holds_it_and_its_claims(exported: Callable[..., str],
+                                                      source_graph: Graph) -> None:
+    back = Graph().parse(data=exported("jsonld", "pilz-2025"), format="json-ld")
+    subjects = {short(str(s)) for s in back.subjects() if isinstance(s, URIRef)}
+    expected = {short(c.iri) for c in model().claims.values()
+                if "https://w3id.org/derive/kb/source/pilz-2025" in c.cites}
+    assert expected and expected <= subjects
+    assert {"src:pilz-2025", "src:citation-06"} <= subjects
+    assert "claim:h100-dense-bf16" not in subjects
+    labels = {str(o) for o in back.objects(None, URIRef("http://purl.org/dc/terms/title"))}
+    assert "Trends in AI Supercomputers" in labels
+
+
+# --- nanopublications -------------------------------------------------------
+
+
+def _nanopubs(text: str) -> Iterator[tuple[URIRef, ConjunctiveGraph]]:
+    """Each nanopublication of a TriG document as the graph the nanopub package reads."""
+    data = Dataset()
+    data.parse(data=text, format="trig")
+    for graph in data.graphs():
+        for uri in graph.subjects(None, NP.Nanopublication):
+            one = ConjunctiveGraph()
+            names = [graph.identifier, *(graph.value(uri, p) for p in (
+                NP.hasAssertion, NP.hasProvenance, NP.hasPublicationInfo))]
+            for name in names:
+                for triple in data.graph(name):
+                    one.get_context(name).add(triple)
+            yield uri, one  # type: ignore[misc]
+
+
+def _library() -> object:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pytest.importorskip("nanopub")
+
+
+def test_every_nanopub_is_well_formed_for_the_nanopub_package(
+        exported: Callable[..., str], no_network: None) -> None:
+    lib = _library()
+    found = dict(_nanopubs(exported("nanopub")))
+    claims = model().claims
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for graph in found.values():
+            assert lib.Nanopub(rdf=graph).is_valid  # type: ignore[attr-defined]
+    claim_pubs = [u for u in found if "/np/claim/" in u]
+    result_pubs = [u for u in found if "/np/result/" in u]
+    assert len(claim_pubs) == len(claims)
+    assert len(result_pubs) >= len(model().estimates)
+
+
+def test_an_estimates_nanopub_derives_from_the_nanopubs_of_its_inputs(
+        exported: Callable[..., str]) -> None:
+    found = dict(_nanopubs(exported("nanopub", "china-hours-per-frontier-run-2027")))
+    base = "https://w3id.org/derive/kb/np/"
+    uri = URIRef(base + "result/china-hours-per-frontier-run-2027/status-quo")
+    graph = found[uri]
+    inputs = set(graph.objects(URIRef(str(uri) + "#assertion"), PROV.wasDerivedFrom))
+    assert inputs == {URIRef(base + "claim/china-ai-supercomputer-performance"),
+                      URIRef(base + "result/frontier-training-compute-2027/status-quo")}
+    assert inputs <= set(found)  # the inputs' nanopubs are in the same export
+    # the assertion is the result itself, with its exact value
+    value = graph.value(URIRef(str(uri) + "#quantity"),
+                        URIRef("http://qudt.org/schema/qudt/value"))
+    assert value is not None and 4 < float(value) < 6
+
+
+def test_a_claims_nanopub_asserts_the_claim_and_proves_it_with_its_quote(
+        exported: Callable[..., str]) -> None:
+    found = dict(_nanopubs(exported("nanopub", "h100-dense-bf16")))
+    uri = URIRef("https://w3id.org/derive/kb/np/claim/h100-dense-bf16")
+    assert set(found) == {uri}
+    text = found[uri].serialize(format="nquads")
+    assert '"9.894E14"^^<http://www.w3.org/2001/XMLSchema#double>' in text \
+        or "9.894e+14" in text
+    assert '"989400000000000.0"' in text  # the cell, verbatim
+    assert "CC BY 4.0" in text and "Epoch AI" in text  # the dataset's licence and publisher
+    assert "pubinfo> ." in text and "pav/version" in text
+
+
+def test_signed_nanopubs_have_valid_signatures_and_trusty_uris(
+        make_kb: KBBuilder, invoke: Callable[..., Result], tmp_path: Path,
+        no_network: None) -> None:
+    lib = _library()
+    from Crypto.PublicKey import RSA
+
+    key = tmp_path / "id_rsa.pem"
+    key.write_bytes(RSA.generate(2048).export_key())
+    out = tmp_path / "signed.trig"
+    result = invoke("--kb", str(PROJECT), "export", "nanopub", "frontier-training-compute-2027",
+                    "--sign", str(key), "--orcid", "https://orcid.org/0000-0002-1825-0097",
+                    "--out", str(out))
+    assert result.exit_code == 0, result.output
+    found = dict(_nanopubs(out.read_text(encoding="utf-8")))
+    assert found and all(str(u).startswith("http://purl.org/np/RA") for u in found)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for uri, graph in found.items():
+            pub = lib.Nanopub(rdf=graph)  # type: ignore[attr-defined]
+            assert pub.is_valid and pub.has_valid_signature and pub.has_valid_trusty, uri
+    derived = {o for g in found.values() for o in g.objects(None, PROV.wasDerivedFrom)}
+    assert derived and derived <= set(found)  # estimates cite their inputs' signed URIs
+
+
+def test_sign_refuses_a_file_that_is_not_a_key(invoke: Callable[..., Result],
+                                               tmp_path: Path) -> None:
+    key = tmp_path / "key.pem"
+    key.write_text("not a key\n")
+    result = invoke("--kb", str(PROJECT), "export", "nanopub", "h100-dense-bf16",
+                    "--sign", str(key))
+    assert result.exit_code == 2
+    assert "not an RSA private key" in result.output
+
+
+# --- BibTeX and CSL-JSON ----------------------------------------------------
+
+
+def test_bibtexparser_reads_every_source_back_with_the_same_fields(
+        exported: Callable[..., str]) -> None:
+    library = bibtexparser.parse_string(
+        exported("bibtex"), append_middleware=[middlewares.LatexDecodingMiddleware()])
+    raw = {e.key: e for e in bibtexparser.parse_string(exported("bibtex")).entries}
+    assert not library.failed_blocks
+    sources = model().sources
+    assert len(library.entries) == len(sources)
+    for entry in library.entries:
+        ref = bibdata.reference(sources["https://w3id.org/derive/kb/source/" + entry.key])
+        fields = {f.key: f.value for f in entry.fields}
+        assert fields["title"] == ref.title
+        if ref.authors:
+            names = [n.strip() for n in fields["author"].split(" and ")]
+            assert names == [f"{n.family}, {n.given}" if n.given else n.family
+                             for n in ref.authors]
+        if ref.issued:
+            assert fields["date"] == ref.issued and fields["year"] == ref.issued[:4]
+        if ref.url:  # URLs are written as they are, never LaTeX-escaped
+            assert raw[entry.key].fields_dict["url"].value == ref.url
+        if ref.accessed:
+            assert fields["urldate"] == ref.accessed
+        venue = fields.get("journal") or fields.get("booktitle") or fields.get("howpublished")
+        assert venue == ref.venue
+        if ref.publisher:
+            assert ref.publisher in (fields.get("institution"), fields.get("publisher"))
+
+
+@pytest.mark.parametrize("key, entry_type, field, value", [
+    ("sevilla-2022", "inproceedings", "booktitle",
+     "2022 International Joint Conference on Neural Networks (IJCNN)"),
+    ("metz-2025", "article", "journal", "New York Times"),
+    ("hunt-2021", "techreport", "institution", "CSET"),
+    ("kaplan-2020", "misc", "url", "https://arxiv.org/abs/2001.08361"),
+    ("epoch-ml-hardware", "misc", "author", "Epoch AI"),
+    ("ruiloba-portilla-2025", "misc", "author", "Ruiloba Portilla, Fernando"),
+])
+def test_bibtex_entry_types_and_venues(exported: Callable[..., str], key: str, entry_type: str,
+                                       field: str, value: str) -> None:
+    library = bibtexparser.parse_string(
+        exported("bibtex"), append_middleware=[middlewares.LatexDecodingMiddleware()])
+    entry = library.entries_dict[key]
+    assert entry.entry_type == entry_type
+    assert entry.fields_dict[field].value == value
+
+
+def test_citeproc_renders_every_source_without_warnings(exported: Callable[..., str]) -> None:
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    items = json.loads(exported("csl-json"))
+    assert len(items) == len(model().sources)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+        bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+        for item in items:
+            bibliography.register(Citation([CitationItem(item["id"])]))
+        rendered = [str(entry) for entry in bibliography.bibliography()]
+    assert len(rendered) == len(items)
+    text = "\n".join(rendered)
+    for item in items:
+        assert item["title"] in text
+    assert "Pilz, K.F. et al. (2025) “Trends in AI Supercomputers”" in text
+    assert "(Accessed: November 11, 2025)" in text
+
+
+def test_csl_items_carry_dates_and_types(exported: Callable[..., str]) -> None:
+    items = {i["id"]: i for i in json.loads(exported("csl-json"))}
+    assert items["pilz-2025"]["issued"] == {"date-parts": [[2025, 4, 23]]}
+    assert items["pilz-2025"]["accessed"] == {"date-parts": [[2025, 11, 11]]}
+    assert items["pilz-2025"]["type"] == "article"  # a preprint: no journal
+    assert items["sevilla-2022"]["type"] == "paper-conference"
+    assert items["epoch-ml-hardware"]["type"] == "dataset"
+    assert items["ruiloba-portilla-2025"]["author"] == [
+        {"family": "Ruiloba Portilla", "given": "Fernando"}]
+
+
+def test_bibliography_of_an_estimate_holds_the_sources_of_its_inputs(
+        exported: Callable[..., str]) -> None:
+    items = json.loads(exported("csl-json", "huawei-dies-compute"))
+    claims = model().claims
+    inputs = [claims["https://w3id.org/derive/kb/claim/" + name]
+              for name in ("huawei-h100-equivalents", "h100-dense-bf16")]
+    expected = {s.rsplit("/", 1)[1] for c in inputs for s in (c.stated_in, *c.cites) if s}
+    assert {i["id"] for i in items} == expected
+    assert {"epoch-ml-hardware", "nvidia-h100-datasheet", "ruiloba-portilla-2025"} <= expected
+
+
+# --- CSV --------------------------------------------------------------------
+
+
+def test_csv_has_one_row_per_claim_with_its_values(exported: Callable[..., str]) -> None:
+    rows = list(csv.DictReader(io.StringIO(exported("csv"), newline="")))
+    claims = model().claims
+    assert len(rows) == len(claims)
+    assert list(rows[0]) == ["claim", "label", "value", "unit", "low", "high", "as_of",
+                             "entity", "metric", "quote", "source", "attributed_to",
+                             "statement"]
+    by_name = {row["claim"]: row for row in rows}
+    for claim in claims.values():
+        row = by_name[short(claim.iri)]
+        assert (float(row["value"]) if row["value"] else None) == claim.value
+        assert row["quote"] == (claim.quote or "")
+        assert row["as_of"] == claim.as_of.lexical  # type: ignore[union-attr]
+    row = by_name["claim:china-ai-supercomputer-performance"]
+    assert (row["value"], row["unit"], row["entity"], row["source"], row["attributed_to"]) == (
+        "1.9e+20", "unit:FLOPS", "ent:china", "src:ruiloba-portilla-2025", "src:pilz-2025")
+
+
+# --- names, errors, and what is never written --------------------------------
+
+
+def test_unknown_name_is_an_error_with_suggestions(invoke: Callable[..., Result]) -> None:
+    result = invoke("--kb", str(PROJECT), "export", "csv", "pilz-2052")
+    assert result.exit_code == 1
+    assert "no claim, estimate or source named 'pilz-2052'" in result.output
+    assert "pilz-2025" in result.output
+
+
+def test_sign_is_for_nanopubs_only(invoke: Callable[..., Result], tmp_path: Path) -> None:
+    key = tmp_path / "k"
+    key.write_text("x")
+    result = invoke("--kb", str(PROJECT), "export", "csv", "--sign", str(key))
+    assert result.exit_code == 2
+    assert "--sign applies to nanopublications only" in result.output
+
+
+def test_export_writes_only_its_output_file(make_kb: KBBuilder, invoke: Callable[..., Result],
+                                            tmp_path: Path) -> None:
+    make_kb.write("sources.ttl", """\
+        @prefix dcat: <http://www.w3.org/ns/dcat#> .
+        src:d a dcat:Dataset , prov:Entity ; dcterms:title "Some table" ;
+            dcterms:publisher "Some Agency" ; dv:readOn "2026-01-02"^^xsd:date ;
+            bibo:uri "https://example.org/table.csv"^^xsd:anyURI .
+    """)
+    before = {p: p.read_bytes() for p in make_kb.root.rglob("*") if p.is_file()}
+    out = tmp_path / "out" / "refs.bib"
+    result = invoke("export", "bibtex", "--out", str(out), kb=make_kb)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote 1 source to {out}\n"
+    after = {p: p.read_bytes() for p in make_kb.root.rglob("*") if p.is_file()}
+    assert after == before
+    entry = bibtexparser.parse_string(out.read_text()).entries[0]
+    assert (entry.entry_type, entry.key) == ("misc", "d")
+    assert entry.fields_dict["author"].value == "{Some Agency}"
+    assert entry.fields_dict["urldate"].value == "2026-01-02"
