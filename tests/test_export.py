@@ -21,7 +21,7 @@ from conftest import PROJECT, KBBuilder
 from rdflib import XSD, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from derive.api.exports import full_graph
+from derive.api.graph_exports import full_graph
 from derive.engine.compiled import load
 from derive.export import bibdata
 from derive.export.jsonld import CONTEXT_FILE
@@ -154,9 +154,17 @@ def _nanopubs(text: str) -> Iterator[tuple[URIRef, ConjunctiveGraph]]:
 
 
 def _library() -> object:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return pytest.importorskip("nanopub")
+    """The nanopub package, imported without leaving rdflib's literal
+    normalisation off for the rest of the test session (its import does that)."""
+    import rdflib
+
+    normalize = rdflib.NORMALIZE_LITERALS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return pytest.importorskip("nanopub")
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
 
 
 def test_every_nanopub_is_well_formed_for_the_nanopub_package(
@@ -195,10 +203,12 @@ def test_a_claims_nanopub_asserts_the_claim_and_proves_it_with_its_quote(
     found = dict(_nanopubs(exported("nanopub", "h100-dense-bf16")))
     uri = URIRef("https://w3id.org/derive/kb/np/claim/h100-dense-bf16")
     assert set(found) == {uri}
-    text = found[uri].serialize(format="nquads")
-    assert '"9.894E14"^^<http://www.w3.org/2001/XMLSchema#double>' in text \
-        or "9.894e+14" in text
-    assert '"989400000000000.0"' in text  # the cell, verbatim
+    graph = found[uri]
+    assertion = graph.get_context(URIRef(f"{uri}#assertion"))
+    value = assertion.value(URIRef(f"{uri}#quantity"), URIRef("http://qudt.org/schema/qudt/value"))
+    assert value is not None and float(value) == 9.894e14
+    text = graph.serialize(format="nquads")
+    assert '"989400000000000.0" <' in text  # the cell, verbatim, in the provenance
     assert "CC BY 4.0" in text and "Epoch AI" in text  # the dataset's licence and publisher
     assert "pubinfo> ." in text and "pav/version" in text
 
@@ -393,3 +403,68 @@ def test_export_writes_only_its_output_file(make_kb: KBBuilder, invoke: Callable
     assert (entry.entry_type, entry.key) == ("misc", "d")
     assert entry.fields_dict["author"].value == "{Some Agency}"
     assert entry.fields_dict["urldate"].value == "2026-01-02"
+
+
+IMPORTED = """\
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+ent:world a dv:Aggregate ; rdfs:label "World"@en .
+metric:chips a dv:Metric ; rdfs:label "chips"@en ; dv:allowedUnit unit:NUM .
+src:table a dcat:Dataset , prov:Entity ;
+    dcterms:title "Chip shipments by year" ;
+    dcterms:publisher "Some Agency" ;
+    dcterms:license "CC BY 4.0" ;
+    bibo:uri "https://example.org/shipments.csv"^^xsd:anyURI ;
+    dv:readOn "2026-01-05"^^xsd:date .
+claim:shipments-2024 a dv:QuantitativeClaim ;
+    rdfs:label "Chips shipped in 2024"@en ;
+    dv:about ent:world ;
+    dv:metric metric:chips ;
+    dv:quantity [ a qudt:QuantityValue ; qudt:value 1.5E6 ; qudt:hasUnit unit:NUM ;
+                  schema:minValue 1.2E6 ; schema:maxValue 1.8E6 ] ;
+    dv:asOf "2024"^^xsd:gYear ;
+    prov:wasQuotedFrom src:table ;
+    dv:quote [ a oa:SpecificResource ; oa:hasSource src:table ;
+        oa:hasSelector [ a oa:FragmentSelector ;
+            dcterms:conformsTo <http://tools.ietf.org/rfc/rfc7111> ; rdf:value "row=5" ] ] .
+"""
+
+
+def test_a_claim_from_a_dataset_row_exports_in_every_format(
+        make_kb: KBBuilder, invoke: Callable[..., Result], no_network: None) -> None:
+    make_kb.write("imported/table.ttl", "@prefix rdf: <http://www.w3.org/1999/02/"
+                  "22-rdf-syntax-ns#> .\n" + IMPORTED)
+    kb = KnowledgeBase(make_kb.root)
+    out = {fmt: invoke("export", fmt, kb=make_kb) for fmt in
+           ("jsonld", "nanopub", "bibtex", "csl-json", "csv")}
+    assert all(r.exit_code == 0 for r in out.values()), {f: r.output for f, r in out.items()}
+
+    back = Graph().parse(data=out["jsonld"].output, format="json-ld")
+    assert isomorphic(back, full_graph(kb))
+    selector = json.loads(out["jsonld"].output)["@graph"][0]["quote"]["selector"]
+    assert selector == {"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc7111",
+                        "rdf:value": "row=5"}
+
+    lib = _library()
+    (_uri, graph), = _nanopubs(out["nanopub"].output)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert lib.Nanopub(rdf=graph).is_valid  # type: ignore[attr-defined]
+    assert '"row=5"' in graph.serialize(format="nquads")
+
+    entry = bibtexparser.parse_string(out["bibtex"].output).entries[0]
+    assert (entry.entry_type, entry.key, entry.fields_dict["author"].value) == (
+        "misc", "table", "{Some Agency}")
+    item, = json.loads(out["csl-json"].output)
+    assert (item["type"], item["author"], item["accessed"]) == (
+        "dataset", [{"literal": "Some Agency"}], {"date-parts": [[2026, 1, 5]]})
+    row, = csv.DictReader(io.StringIO(out["csv"].output, newline=""))
+    assert (row["value"], row["low"], row["high"], row["source"], row["quote"]) == (
+        "1500000.0", "1200000.0", "1800000.0", "src:table", "")
+
+
+def test_output_does_not_depend_on_the_cache(exported: Callable[..., str],
+                                             invoke: Callable[..., Result],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DERIVE_NO_CACHE", "1")
+    for fmt in ("jsonld", "nanopub"):
+        assert invoke("--kb", str(PROJECT), "export", fmt).output == exported(fmt)

@@ -1,31 +1,22 @@
-"""Exports for front ends: the knowledge base (or the part that names select)
-as JSON-LD, nanopublications, BibTeX, CSL-JSON or CSV. Bibliographies and CSV
-need only the compiled model (cached); JSON-LD and nanopublications need the
-graph with every estimate computed."""
+"""Exports for front ends that need only the compiled model (cached, so a
+warm run imports no rdflib): the sources as BibTeX or CSL-JSON, the claims as
+CSV. JSON-LD and nanopublications, which need the graph, are in
+``graph_exports``."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
-
-from derive import __version__
-from derive.engine import provenance
 from derive.engine.compiled import load
-from derive.engine.outcomes import all_estimates
 from derive.errors import UsageError
-from derive.export import bibdata, bibtex, claims_csv, csljson, jsonld, nanopubs
-from derive.export.select import Selection, select
-from derive.kb import store
+from derive.export import bibdata, bibtex, claims_csv, csljson
+from derive.export.select import select
 from derive.kb.cache import write_atomic
 from derive.kb.locate import KnowledgeBase
-from derive.kb.model import Model
-from derive.kb.namespaces import PREFIXES
 
-FORMATS = ("jsonld", "nanopub", "bibtex", "csl-json", "csv")
+FORMATS = ("bibtex", "csl-json", "csv")
 
 
 @dataclass
@@ -37,86 +28,18 @@ class Export:
     noun: str
 
 
-def export(kb: KnowledgeBase, fmt: str, names: Iterable[str] = (), *,
-           sign_key: Path | None = None, orcid: str | None = None) -> Export:
-    """The knowledge base (or what ``names`` select) in format ``fmt``."""
+def export(kb: KnowledgeBase, fmt: str, names: Iterable[str] = ()) -> Export:
+    """The sources (``bibtex``, ``csl-json``) or claims (``csv``) that ``names`` select."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if sign_key is not None and fmt != "nanopub":
-        raise UsageError("--sign applies to nanopublications only: "
-                         "derive export nanopub --sign KEY")
     model = load(kb).model
     chosen = select(model, names)
     if fmt in ("bibtex", "csl-json"):
         refs = [bibdata.reference(model.sources[iri]) for iri in sorted(chosen.sources)]
         text = bibtex.render(refs) if fmt == "bibtex" else csljson.render(refs)
         return Export(text, len(refs), "source")
-    if fmt == "csv":
-        claims = [model.claims[iri] for iri in sorted(chosen.claims)]
-        return Export(claims_csv.render(claims), len(claims), "claim")
-    graph = full_graph(kb, model)
-    if fmt == "jsonld":
-        part = graph if chosen.everything else subgraph(graph, chosen)
-        return Export(jsonld.render(part), len(part), "triple")
-    return _nanopubs(kb, graph, chosen, sign_key, orcid)
-
-
-def full_graph(kb: KnowledgeBase, model: Model | None = None) -> Graph:
-    """The facts (without the ontology) and every estimate computed, as PROV-O."""
-    compiled = load(kb)
-    graph = store.load(kb, kb.fact_files()).graph
-    graph += provenance.results_graph(all_estimates(compiled), model or compiled.model)
-    return graph
-
-
-def subgraph(graph: Graph, chosen: Selection) -> Graph:
-    """The statements about what ``chosen`` holds: each claim, source and
-    estimate, the reference-list entries of the sources, the estimates' results
-    and their computations, with the blank nodes they lead to."""
-    part = store.new_graph()
-    roots = [URIRef(i) for i in (*chosen.claims, *chosen.estimates, *chosen.sources)]
-    cito = PREFIXES["cito"]
-    for source in chosen.sources:
-        roots += graph.subjects(URIRef(cito + "hasCitedEntity"), URIRef(source))
-    for result in nanopubs.results_of(graph, chosen.estimates):
-        roots.append(result)
-        roots += graph.objects(result, URIRef(PREFIXES["prov"] + "wasGeneratedBy"))
-    seen: set[object] = set()
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for triple in graph.triples((node, None, None)):
-            part.add(triple)
-            if isinstance(triple[2], BNode):
-                stack.append(triple[2])
-    return part
-
-
-def kb_version(kb: KnowledgeBase) -> str:
-    """derive's version and a digest of the facts' contents: the same facts give
-    the same version wherever they are."""
-    digest = hashlib.sha256()
-    for path in kb.fact_files():
-        digest.update(kb.display(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return f"derive {__version__}, facts {digest.hexdigest()[:12]}"
-
-
-def _nanopubs(kb: KnowledgeBase, graph: Graph, chosen: Selection, sign_key: Path | None,
-              orcid: str | None) -> Export:
-    version = kb_version(kb)
-    made = [nanopubs.claim_nanopub(graph, URIRef(iri), version) for iri in sorted(chosen.claims)]
-    made += [nanopubs.result_nanopub(graph, result, version)
-             for result in nanopubs.results_of(graph, chosen.estimates)]
-    header = f"# {len(made)} nanopublications of the {version}.\n"
-    if sign_key is not None:
-        from derive.export import signing  # an optional extra: derive[sign]
-
-        made = signing.sign(made, signing.read_key(sign_key), orcid)
-        header = f"# {len(made)} signed nanopublications of the {version}.\n"
-    return Export(nanopubs.render(made, header), len(made), "nanopublication")
+    claims = [model.claims[iri] for iri in sorted(chosen.claims)]
+    return Export(claims_csv.render(claims), len(claims), "claim")
 
 
 def write(path: Path, text: str) -> None:
@@ -125,3 +48,5 @@ def write(path: Path, text: str) -> None:
         raise UsageError(f"--out {path} is a folder; give a file name, e.g. {path / 'kb.out'}")
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, text.encode("utf-8"))
+
+

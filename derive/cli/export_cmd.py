@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from derive.cli.common import current_kb, guarded
+from derive.errors import UsageError
 
 FORMATS = ("jsonld", "nanopub", "bibtex", "csl-json", "csv")
 
@@ -44,13 +45,22 @@ def export(fmt: str, names: tuple[str, ...], out: str | None, sign_key: str | No
       derive export nanopub frontier-training-compute-2027 --out np.trig
       derive export csv --out claims.csv
     """
-    from derive.api.exports import export as run
     from derive.api.exports import write
 
     if orcid and not sign_key:
         raise click.UsageError("--orcid goes with --sign")
-    result = run(current_kb(), fmt, names, sign_key=Path(sign_key) if sign_key else None,
-                 orcid=orcid)
+    if fmt in ("jsonld", "nanopub"):
+        from derive.api.graph_exports import export as graph_export
+
+        result = graph_export(current_kb(), fmt, names,
+                              sign_key=Path(sign_key) if sign_key else None, orcid=orcid)
+    else:
+        from derive.api.exports import export as model_export
+
+        if sign_key:
+            raise UsageError("--sign applies to nanopublications only: "
+                             "derive export nanopub --sign KEY")
+        result = model_export(current_kb(), fmt, names)
     if out is None:
         click.echo(result.text, nl=False)
         return

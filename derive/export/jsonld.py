@@ -102,6 +102,8 @@ def embed_blank_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     out[key].append(child)
                 else:
                     out[key].append(value)
+            # blank-node ids differ from run to run: order values by content
+            out[key].sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         return out
 
     top = [embed(node, frozenset({node.get("@id", "")})) for node in nodes

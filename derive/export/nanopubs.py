@@ -108,11 +108,24 @@ class _Skolem:
         return self.names[node]
 
 
+def signature(graph: Graph, node: Node, seen: frozenset[Node] = frozenset()) -> str:
+    """A blank node's content as text (its own id left out), so that output
+    orders blank nodes the same way on every run; other terms as N-Triples."""
+    if not isinstance(node, BNode):
+        return node.n3()
+    if node in seen:
+        return "[...]"
+    parts = sorted(f"{p.n3()} {signature(graph, o, seen | {node})}"
+                   for p, o in graph.predicate_objects(node))
+    return "[" + " ; ".join(parts) + "]"
+
+
 def _copy_closure(source: Graph, subject: Node, target: Graph, skolem: _Skolem,
                   new_subject: Node | None = None, skip: set[URIRef] | None = None,
                   only: set[URIRef] | None = None, parent: str = "") -> None:
     """Copy ``subject``'s statements (and those of the blank nodes it leads to)."""
-    for predicate, obj in sorted(source.predicate_objects(subject)):
+    for predicate, obj in sorted(source.predicate_objects(subject),
+                                 key=lambda po: (po[0], signature(source, po[1]))):
         if (skip and predicate in skip) or (only and predicate not in only):
             continue
         named = skolem(obj, predicate, parent)
@@ -145,7 +158,7 @@ def claim_nanopub(graph: Graph, claim: URIRef, version: str) -> Nanopub:
     _copy_closure(graph, claim, nanopub.assertion, skolem, skip=PROVENANCE)
     about = sub.assertion
     for predicate in sorted(PROVENANCE):
-        for obj in sorted(graph.objects(claim, predicate)):
+        for obj in sorted(graph.objects(claim, predicate), key=lambda o: signature(graph, o)):
             nanopub.provenance.add((about, predicate, skolem(obj, predicate)))
             if isinstance(obj, BNode):
                 _copy_closure(graph, obj, nanopub.provenance, skolem,

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import rdflib
 from rdflib import XSD, ConjunctiveGraph, Literal, URIRef
 
 from derive.errors import UsageError
@@ -43,10 +44,15 @@ def read_key(path: Path) -> str:
 
 def _library() -> Any:
     # The one optional import of derive: signing is an extra, not a dependency.
+    normalize = rdflib.NORMALIZE_LITERALS
     try:
         import nanopub
     except ImportError:
         raise UsageError("signing needs the nanopub library: pip install 'derive[sign]'") from None
+    finally:
+        # importing nanopub turns rdflib's literal normalisation off for the whole
+        # process; every other part of derive expects it as rdflib sets it
+        rdflib.NORMALIZE_LITERALS = normalize
     return nanopub
 
 
