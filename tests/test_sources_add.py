@@ -86,6 +86,7 @@ def test_entries_become_sources_in_their_own_file(kb: Path, tmp_path: Path,
     assert smith["date"] == "2024-05"
     assert smith["urldate"] == "2025-11-02"
     assert "gpu_census%202024" in exported.output  # the URL as written
+    assert smith["doi"] == "10.1234/jcs.2024.5"
     assert by_key["lee-2023"]["institution"] == "Some Institute"
     assert by_key["agency-table"]["author"] == "Some Agency"
 

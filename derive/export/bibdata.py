@@ -33,6 +33,7 @@ class Reference:
     accessed: str | None
     venue: str | None  # journal, proceedings or newspaper
     publisher: str | None  # institution, publisher or data provider
+    doi: str | None = None
 
 
 def reference(source: Source) -> Reference:
@@ -55,6 +56,7 @@ def reference(source: Source) -> Reference:
         accessed=source.accessed,
         venue=venue,
         publisher=publisher,
+        doi=source.doi,
     )
 
 

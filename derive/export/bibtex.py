@@ -53,6 +53,8 @@ def fields(ref: Reference) -> list[tuple[str, str]]:
     if ref.issued:
         out.append(("year", ref.issued[:4]))
         out.append(("date", ref.issued[:10]))
+    if ref.doi:
+        out.append(("doi", ref.doi))
     if ref.url:
         out.append(("url", ref.url))
     if ref.accessed:

@@ -35,6 +35,8 @@ def item(ref: Reference) -> dict[str, Any]:
         data["publisher"] = ref.publisher
     if ref.issued:
         data["issued"] = {"date-parts": [date_parts(ref.issued)]}
+    if ref.doi:
+        data["DOI"] = ref.doi
     if ref.url:
         data["URL"] = ref.url
     if ref.accessed:

@@ -155,6 +155,7 @@ def _sources(reader: _Reader, model: Model) -> None:
                 short_name=reader.text(node, DV + "citationName"),
                 no_text_reason=_local(reader.text(node, DV + "noTextReason")),
                 no_text_note=reader.text(node, DV + "noTextNote"),
+                doi=reader.text(node, BIBO + "doi"),
             )
 
 

@@ -28,6 +28,7 @@ class Source:
     short_name: str | None = None
     no_text_reason: str | None = None  # local name of a dv:NoTextReason, e.g. "Paywalled"
     no_text_note: str | None = None
+    doi: str | None = None
 
     @property
     def name(self) -> str:
