@@ -106,8 +106,11 @@ def _nanopubs(kb: KnowledgeBase, graph: Graph, chosen: Selection, sign_key: Path
     made = [nanopubs.claim_nanopub(graph, URIRef(iri), version) for iri in sorted(chosen.claims)]
     made += [nanopubs.result_nanopub(graph, result, version)
              for result in nanopubs.results_of(graph, chosen.estimates)]
-    header = f"# {len(made)} nanopublications of the {version}.\n"
+    signed = ""
     if sign_key is not None:
         made = signing.sign(made, signing.read_key(sign_key), orcid)
-        header = f"# {len(made)} signed nanopublications of the {version}.\n"
+        signed = "signed "
+    plural = "" if len(made) == 1 else "s"
+    header = (f"# {len(made)} {signed}nanopublication{plural} of a derive knowledge base "
+              f"({version}).\n")
     return Export(nanopubs.render(made, header), len(made), "nanopublication")
