@@ -138,3 +138,19 @@ def test_a_missing_file_is_a_usage_error(kb: Path, tmp_path: Path,
     result = invoke("sources", "add", "--bibtex", str(tmp_path / "nope.bib"), kb=kb)
     assert result.exit_code == 2
     assert "cannot read the file" in result.output
+
+
+@pytest.mark.parametrize("author, expected", [
+    pytest.param("{World Bank}", "{World Bank}", id="organisation"),
+    pytest.param("Ruiloba Portilla, Fernando", "Ruiloba Portilla, Fernando",
+                 id="two-word-family-name"),
+    pytest.param("Jane Smith", "Smith, Jane", id="given-family"),
+])
+def test_a_single_authors_name_survives_the_round_trip(kb: Path, tmp_path: Path,
+                                                       invoke: Callable[..., Result],
+                                                       author: str, expected: str) -> None:
+    bib = _bib(tmp_path, f"@misc{{one, author = {{{author}}}, title = {{T}}, year = {{2020}}}}\n")
+    assert invoke("sources", "add", "--bibtex", str(bib), kb=kb).exit_code == 0
+    exported = invoke("export", "bibtex", "one", kb=kb).output
+    entry = bibtexparser.parse_string(exported).entries[0]
+    assert entry.fields_dict["author"].value == expected

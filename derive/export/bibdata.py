@@ -90,6 +90,8 @@ def split_name(name: str, family_hint: str | None = None) -> Name:
     """``K. F. Pilz`` → Pilz, K. F. A known family name (``dv:citationName``,
     e.g. the two-word Ruiloba Portilla) wins over the last-word rule."""
     name = " ".join(name.split())
+    if family_hint and name == family_hint:
+        return Name(family_hint)  # an organisation, or a single name
     if family_hint and name.endswith(" " + family_hint):
         return Name(family_hint, name[: -len(family_hint) - 1])
     if "," in name:

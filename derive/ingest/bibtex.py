@@ -48,6 +48,7 @@ class BibEntry:
     entry_type: str
     line: int
     fields: dict[str, str]
+    raw_author: str = ""  # as written, braces kept: {World Bank} is one name
 
     @property
     def label(self) -> str:
@@ -94,7 +95,8 @@ VERBATIM = ("url", "doi", "urldate")
 def _entry(entry: Entry, verbatim: dict[str, str]) -> BibEntry:
     fields = {f.key.lower(): " ".join(str(f.value).split()) for f in entry.fields}
     fields.update({k: v for k, v in verbatim.items() if k in VERBATIM})
-    return BibEntry(entry.key, entry.entry_type.lower(), entry.start_line + 1, fields)
+    return BibEntry(entry.key, entry.entry_type.lower(), entry.start_line + 1, fields,
+                    " ".join(verbatim.get("author", "").split()))
 
 
 def _check(entry: BibEntry, display: str) -> None:
@@ -116,17 +118,30 @@ def _check(entry: BibEntry, display: str) -> None:
         raise UsageError(f"{where}: urldate {accessed!r} is not a date; write it as 2025-11-01")
 
 
-def authors(entry: BibEntry) -> list[str]:
-    """The authors in order, each as ``Given Family`` (``{World Bank}`` stays whole)."""
+def author_names(entry: BibEntry) -> list[tuple[str, str]]:
+    """The authors in order as (family, given); an organisation (``{World Bank}``)
+    has no given name."""
     text = entry.fields.get("author", "")
     names = [n.strip() for n in re.split(r"\s+and\s+", text) if n.strip()]
+    raw = [n.strip() for n in re.split(r"\s+and\s+", entry.raw_author) if n.strip()]
     out = []
-    for name in names:
-        if "," in name:
+    for i, name in enumerate(names):
+        whole = i < len(raw) and raw[i].startswith("{") and raw[i].endswith("}") \
+            and raw[i].count("{") == 1
+        if whole:
+            out.append((name, ""))
+        elif "," in name:
             family, _, given = name.partition(",")
-            name = f"{given.strip()} {family.strip()}".strip()
-        out.append(name)
+            out.append((family.strip(), given.strip()))
+        else:
+            parts = name.rsplit(" ", 1)
+            out.append((parts[-1], parts[0] if len(parts) == 2 else ""))
     return out
+
+
+def authors(entry: BibEntry) -> list[str]:
+    """The authors in order, each as ``Given Family``."""
+    return [f"{given} {family}".strip() for family, given in author_names(entry)]
 
 
 def issued_literal(entry: BibEntry) -> Literal | None:
@@ -175,6 +190,11 @@ def to_graph(entries: list[BibEntry], display: str) -> Graph:
         if names:
             listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
             graph.add((node, URIRef(DV + "authorList"), Literal(listed)))
+        structured = author_names(entry)
+        if len(structured) == 1 and (" " in structured[0][0] or not structured[0][1]):
+            # one author whose family name is not simply the last word
+            # (Ruiloba Portilla) or an organisation: say how to cite it
+            graph.add((node, URIRef(DV + "citationName"), Literal(structured[0][0])))
         issued = issued_literal(entry)
         if issued is not None:
             graph.add((node, URIRef(DCT + "issued"), issued))
