@@ -468,3 +468,17 @@ def test_output_does_not_depend_on_the_cache(exported: Callable[..., str],
     monkeypatch.setenv("DERIVE_NO_CACHE", "1")
     for fmt in ("jsonld", "nanopub"):
         assert invoke("--kb", str(PROJECT), "export", fmt).output == exported(fmt)
+
+
+@pytest.mark.parametrize("names, keys", [
+    pytest.param(("pilz-2025",), {"pilz-2025"}, id="a-source-alone"),
+    pytest.param(("us-share-ai-supercomputer-performance",),
+                 {"pilz-2025", "ruiloba-portilla-2025"}, id="a-claim-and-its-sources"),
+    pytest.param(("claim:h100-dense-bf16", "src:kaplan-2020"),
+                 {"epoch-ml-hardware", "nvidia-h100-datasheet", "kaplan-2020"},
+                 id="prefixed-names"),
+])
+def test_bibliography_of_names(exported: Callable[..., str], names: tuple[str, ...],
+                               keys: set[str]) -> None:
+    entries = bibtexparser.parse_string(exported("bibtex", *names)).entries
+    assert {e.key for e in entries} == keys

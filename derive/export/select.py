@@ -1,7 +1,7 @@
 """Which claims, estimates and sources an export covers. No name: everything.
 A claim brings its sources; an estimate brings the claims it rests on (under
 every scenario) and their sources; a source brings the claims quoted from it
-or attributed to it. So every format of a selection is self-contained."""
+or attributed to it (but a bibliography of one source is that source alone)."""
 
 from __future__ import annotations
 
@@ -35,10 +35,9 @@ def select(model: Model, names: Iterable[str]) -> Selection:
         elif iri in model.estimates:
             _add_estimate(model, chosen, iri, set())
         else:
-            chosen.sources.add(iri)
-            for claim in model.claims.values():
-                if claim.stated_in == iri or iri in claim.cites:
-                    _add_claim(model, chosen, claim.iri)
+            chosen.sources.add(iri)  # with its claims, but not their other sources
+            chosen.claims.update(c.iri for c in model.claims.values()
+                                 if c.stated_in == iri or iri in c.cites)
     return chosen
 
 
