@@ -353,13 +353,14 @@ def test_csv_has_one_row_per_claim_with_its_values(exported: Callable[..., str])
     claims = model().claims
     assert len(rows) == len(claims)
     assert list(rows[0]) == ["claim", "label", "value", "unit", "low", "high", "as_of",
-                             "entity", "metric", "quote", "source", "attributed_to",
-                             "statement"]
+                             "entity", "metric", "quote", "locator", "source",
+                             "attributed_to", "statement"]
     by_name = {row["claim"]: row for row in rows}
     for claim in claims.values():
         row = by_name[short(claim.iri)]
         assert (float(row["value"]) if row["value"] else None) == claim.value
         assert row["quote"] == (claim.quote or "")
+        assert row["locator"] == (claim.locator or "")
         assert row["as_of"] == claim.as_of.lexical  # type: ignore[union-attr]
     row = by_name["claim:china-ai-supercomputer-performance"]
     assert (row["value"], row["unit"], row["entity"], row["source"], row["attributed_to"]) == (

@@ -1,7 +1,8 @@
 """Claims as CSV (RFC 4180, UTF-8, a header row), one row per claim, for
 spreadsheets. IRIs are written as prefixed names (``ent:china``,
 ``unit:FLOPS``) as ``derive query`` shows them; numbers in Python's shortest
-round-tripping form; a qualitative claim has no value but its statement."""
+round-tripping form; a qualitative claim has no value but its statement. The
+locator says where in the source the quote is (a page, a section, a table row)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from derive.kb.model import Claim
 from derive.kb.namespaces import short
 
 COLUMNS = ("claim", "label", "value", "unit", "low", "high", "as_of", "entity", "metric",
-           "quote", "source", "attributed_to", "statement")
+           "quote", "locator", "source", "attributed_to", "statement")
 
 
 def _number(value: float | None) -> str:
@@ -32,6 +33,7 @@ def row(claim: Claim) -> dict[str, str]:
         "entity": " ".join(short(a) for a in claim.about),
         "metric": short(claim.metric) if claim.metric else "",
         "quote": claim.quote or "",
+        "locator": claim.locator or "",
         "source": short(claim.stated_in) if claim.stated_in else "",
         "attributed_to": " ".join(short(c) for c in claim.cites),
         "statement": claim.statement or "",
