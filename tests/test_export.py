@@ -483,3 +483,17 @@ def test_bibliography_of_names(exported: Callable[..., str], names: tuple[str, .
                                keys: set[str]) -> None:
     entries = bibtexparser.parse_string(exported("bibtex", *names)).entries
     assert {e.key for e in entries} == keys
+
+
+@pytest.mark.parametrize("args, message", [
+    pytest.param(("export", "csv", "--out", "{tmp}"), "is a directory",
+                 id="out-is-a-folder"),
+    pytest.param(("export", "nanopub", "--orcid", "https://orcid.org/0000-0002-1825-0097"),
+                 "--orcid goes with --sign", id="orcid-without-sign"),
+    pytest.param(("export", "turtle"), "Invalid value for 'FORMAT'", id="unknown-format"),
+])
+def test_usage_errors_exit_2(invoke: Callable[..., Result], tmp_path: Path,
+                             args: tuple[str, ...], message: str) -> None:
+    result = invoke("--kb", str(PROJECT), *(a.format(tmp=tmp_path) for a in args))
+    assert result.exit_code == 2
+    assert message in result.output
