@@ -411,10 +411,14 @@ IMPORTED = """\
 ent:world a dv:Aggregate ; rdfs:label "World"@en .
 metric:chips a dv:Metric ; rdfs:label "chips"@en ; dv:allowedUnit unit:NUM .
 src:table a dcat:Dataset , prov:Entity ;
-    dcterms:title "Chip shipments by year" ;
+    dcterms:title "Chip shipments by year"@en ;
     dcterms:publisher "Some Agency" ;
-    dcterms:license "CC BY 4.0" ;
-    bibo:uri "https://example.org/shipments.csv"^^xsd:anyURI ;
+    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+    dcat:landingPage <https://example.org/shipments> ;
+    dcat:distribution src:table-csv .
+src:table-csv a dcat:Distribution ;
+    rdfs:label "shipments.csv"@en ;
+    dcat:accessURL <https://example.org/shipments.csv> ;
     dv:readOn "2026-01-05"^^xsd:date .
 claim:shipments-2024 a dv:QuantitativeClaim ;
     rdfs:label "Chips shipped in 2024"@en ;
@@ -452,9 +456,11 @@ def test_a_claim_from_a_dataset_row_exports_in_every_format(
         assert lib.Nanopub(rdf=graph).is_valid  # type: ignore[attr-defined]
     assert '"row=5"' in graph.serialize(format="nquads")
 
-    entry = bibtexparser.parse_string(out["bibtex"].output).entries[0]
+    entry, = bibtexparser.parse_string(out["bibtex"].output).entries  # not the CSV file
     assert (entry.entry_type, entry.key, entry.fields_dict["author"].value) == (
         "misc", "table", "{Some Agency}")
+    assert entry.fields_dict["url"].value == "https://example.org/shipments"
+    assert entry.fields_dict["urldate"].value == "2026-01-05"  # read through its file
     item, = json.loads(out["csl-json"].output)
     assert (item["type"], item["author"], item["accessed"]) == (
         "dataset", [{"literal": "Some Agency"}], {"date-parts": [[2026, 1, 5]]})

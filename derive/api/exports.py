@@ -35,7 +35,8 @@ def export(kb: KnowledgeBase, fmt: str, names: Iterable[str] = ()) -> Export:
     model = load(kb).model
     chosen = select(model, names)
     if fmt in ("bibtex", "csl-json"):
-        refs = [bibdata.reference(model.sources[iri]) for iri in sorted(chosen.sources)]
+        refs = [bibdata.reference(model.sources[iri]) for iri in sorted(chosen.sources)
+                if model.sources[iri].kind != "Distribution"]  # cite the dataset, not its file
         text = bibtex.render(refs) if fmt == "bibtex" else csljson.render(refs)
         return Export(text, len(refs), "source")
     claims = [model.claims[iri] for iri in sorted(chosen.claims)]

@@ -16,7 +16,7 @@ from derive import __version__
 from derive.api.exports import Export
 from derive.engine.compiled import load
 from derive.errors import UsageError
-from derive.export import jsonld, nanopubs, signing
+from derive.export import jsonld, nanopubs, rows, signing
 from derive.export.select import Selection, select
 from derive.kb import cache, store
 from derive.kb.locate import KnowledgeBase
@@ -38,22 +38,20 @@ def export(kb: KnowledgeBase, fmt: str, names: Iterable[str] = (), *,
                          "derive export nanopub --sign KEY")
     model = load(kb).model
     chosen = select(model, names)
-    graph = full_graph(kb, model)
     if fmt == "jsonld":
-        part = graph if chosen.everything else subgraph(graph, chosen)
-        return Export(jsonld.render(part), len(part), "triple")
-    return _nanopubs(kb, graph, chosen, sign_key, orcid)
+        table = full_rows(kb, model)
+        if not chosen.everything:
+            table = rows.rows(subgraph(rows.graph(table, store.new_graph()), chosen))
+        return Export(jsonld.render(table), len(table), "triple")
+    return _nanopubs(kb, full_graph(kb, model), chosen, sign_key, orcid)
 
 
-def full_graph(kb: KnowledgeBase, model: Model | None = None) -> Graph:
-    """The facts (without the ontology) and every estimate computed, as PROV-O."""
-    # Cached as N-Triples, not pickled: a pickled literal comes back re-lexed
-    # (9.894e+14 as 989400000000000.0), and exports must not depend on the cache.
-    text = cache.read(kb, "export-graph")
-    if isinstance(text, str):
-        graph = store.new_graph()
-        graph.parse(data=text, format="nt")
-        return graph
+def full_rows(kb: KnowledgeBase, model: Model | None = None) -> list[rows.Row]:
+    """The facts (without the ontology) and every estimate computed, as PROV-O,
+    in rows of strings (cached)."""
+    cached = cache.read(kb, "export-graph")
+    if isinstance(cached, list):
+        return cached
     # The cache boundary: a miss parses the facts and computes every estimate.
     from derive.engine import provenance
     from derive.engine.outcomes import all_estimates
@@ -61,8 +59,14 @@ def full_graph(kb: KnowledgeBase, model: Model | None = None) -> Graph:
     compiled = load(kb)
     graph = store.load(kb, kb.fact_files()).graph
     graph += provenance.results_graph(all_estimates(compiled), model or compiled.model)
-    cache.write(kb, graph.serialize(format="nt"), "export-graph")
-    return graph
+    table = rows.rows(graph)
+    cache.write(kb, table, "export-graph")
+    return table
+
+
+def full_graph(kb: KnowledgeBase, model: Model | None = None) -> Graph:
+    """The same as an rdflib graph."""
+    return rows.graph(full_rows(kb, model), store.new_graph())
 
 
 def subgraph(graph: Graph, chosen: Selection) -> Graph:

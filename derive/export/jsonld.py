@@ -13,13 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pyld import jsonld
-from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
-
+from derive.export import rows
+from derive.export.compact import Compactor
 from derive.export.jsontext import dump
 
 CONTEXT_FILE = Path(__file__).with_name("context.jsonld")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @cache
@@ -29,48 +29,49 @@ def context() -> dict[str, Any]:
     return data
 
 
-def _no_remote(url: str, options: dict[str, Any] | None = None) -> Any:
-    raise jsonld.JsonLdError(f"refusing to load {url}: derive reads no remote context",
-                             "jsonld.LoadDocumentError", code="loading document failed")
-
-
-def render(graph: Graph) -> str:
-    """``graph`` as a compacted JSON-LD document (its nodes sorted by id)."""
-    nodes = embed_blank_nodes(expand(graph))
+def render(table: list[rows.Row]) -> str:
+    """The statements of ``table`` (see ``rows``) as a compacted JSON-LD
+    document, its nodes sorted by id."""
+    nodes = embed_blank_nodes(expand(table))
     nodes.sort(key=lambda node: (node.get("@id", "").startswith("_:"), node.get("@id", "")))
     ctx = context()
-    compacted = jsonld.compact(nodes, {"@context": ctx},
-                               {"documentLoader": _no_remote, "graph": True})
-    return dump({"@context": ctx, "@graph": compacted.get("@graph", [])}) + "\n"
+    compactor = Compactor(ctx)
+    return dump({"@context": ctx, "@graph": [compactor.node(n) for n in nodes]}) + "\n"
 
 
-def _term(node: Any) -> dict[str, Any]:
-    if isinstance(node, Literal):
-        value: dict[str, Any] = {"@value": str(node)}  # the lexical form, exactly
-        if node.language:
-            value["@language"] = node.language
-        elif node.datatype is not None and node.datatype != XSD.string:
-            value["@type"] = str(node.datatype)
+def _value(term: rows.Term) -> dict[str, Any]:
+    if term[0] == "l":
+        value: dict[str, Any] = {"@value": term[1]}  # the lexical form, exactly
+        if term[3]:
+            value["@language"] = term[3]
+        elif term[2] and term[2] != XSD_STRING:
+            value["@type"] = term[2]
         return value
-    return {"@id": _id(node)}
+    return {"@id": _id(term)}
 
 
-def _id(node: Any) -> str:
-    return f"_:{node}" if isinstance(node, BNode) else str(node)
+def _id(term: rows.Term) -> str:
+    return f"_:{term[1]}" if term[0] == "b" else term[1]
 
 
-def expand(graph: Graph) -> list[dict[str, Any]]:
-    """``graph`` as flattened expanded JSON-LD, literals kept in their lexical form
-    (so that 9.1E20 stays 9.1E20 rather than a JSON float)."""
+def expand(table: list[rows.Row]) -> list[dict[str, Any]]:
+    """The statements as flattened expanded JSON-LD, literals in their lexical
+    form (so that 9.1E20 stays as written rather than a JSON float)."""
     nodes: dict[str, dict[str, Any]] = {}
-    for subject, predicate, obj in sorted(graph):
-        if not isinstance(subject, URIRef | BNode):
+    for s, p, o in table:
+        if s[0] == "l":
             continue
-        node = nodes.setdefault(_id(subject), {"@id": _id(subject)})
-        if predicate == RDF.type and isinstance(obj, URIRef):
-            node.setdefault("@type", []).append(str(obj))
+        ident = _id(s)
+        node = nodes.get(ident)
+        if node is None:
+            node = nodes[ident] = {"@id": ident}
+        if p[1] == RDF_TYPE and o[0] == "u":
+            node.setdefault("@type", []).append(o[1])
         else:
-            node.setdefault(str(predicate), []).append(_term(obj))
+            node.setdefault(p[1], []).append(_value(o))
+    for node in nodes.values():
+        if "@type" in node:
+            node["@type"].sort()
     return list(nodes.values())
 
 
@@ -102,8 +103,8 @@ def embed_blank_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     out[key].append(child)
                 else:
                     out[key].append(value)
-            # blank-node ids differ from run to run: order values by content
-            out[key].sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+            if len(out[key]) > 1:  # blank-node ids differ from run to run: order by content
+                out[key].sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         return out
 
     top = [embed(node, frozenset({node.get("@id", "")})) for node in nodes

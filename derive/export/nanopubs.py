@@ -16,13 +16,11 @@ nanopublications are signed, which gives them trusty URIs."""
 
 from __future__ import annotations
 
-import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
 from derive.kb.namespaces import DV, KB, PREFIXES, local_name
@@ -235,31 +233,62 @@ def dataset(nanopubs: Iterable[Nanopub]) -> Dataset:
     return data
 
 
-class _ExactTurtle(TurtleSerializer):
-    """Turtle that writes an xsd:double in its own lexical form: rdflib's
-    shorthand prints six significant digits (5.053497e+00), losing the value."""
-
-    def label(self, node: Any, position: int) -> str:
-        if isinstance(node, Literal) and node.datatype == XSD.double:
-            return node._literal_n3(use_plain=False,
-                                    qname_callback=lambda dt: self.get_pname(dt, True))
-        return super().label(node, position)
+_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$|^$")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 
 
-def _block(name: str, graph: Graph, names: Graph) -> str:
-    """One named graph in TriG, its triples in Turtle with the prefixes of ``names``
-    (shared by a nanopublication's four graphs: binding 30 prefixes costs more than
-    writing a graph)."""
-    shown = Graph(bind_namespaces="none")
-    shown.namespace_manager = names.namespace_manager
-    for triple in graph:
-        shown.add(triple)
-    buffer = io.BytesIO()
-    _ExactTurtle(shown).serialize(buffer, encoding="utf-8")
-    body = buffer.getvalue().decode("utf-8")
-    lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
-    text = "\n".join(("    " + line) if line else "" for line in lines).strip("\n")
-    return f"sub:{name} {{\n{text}\n}}\n"
+class _Writer:
+    """Turtle terms with the given prefixes. Written here rather than with
+    rdflib's serializer: that one prints an xsd:double with six significant
+    digits (5.053497e+00), losing the value, and is slow on thousands of graphs."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda x: -len(x[0]))
+        self.memo: dict[Node, str] = {}
+
+    def term(self, node: Node) -> str:
+        text = self.memo.get(node)
+        if text is None:
+            text = self.memo[node] = self._term(node)
+        return text
+
+    def _term(self, node: Node) -> str:
+        if isinstance(node, Literal):
+            lexical = "".join(_ESCAPES.get(c, c) for c in str(node))
+            if node.language:
+                return f'"{lexical}"@{node.language}'
+            datatype = node.datatype
+            if datatype is None or datatype == XSD.string:
+                return f'"{lexical}"'
+            if datatype == XSD.boolean and str(node) in ("true", "false"):
+                return str(node)
+            if datatype == XSD.integer and _INTEGER.match(str(node)):
+                return str(node)
+            return f'"{lexical}"^^{self.term(datatype)}'
+        if isinstance(node, BNode):
+            return f"_:{node}"
+        iri = str(node)
+        for ns, prefix in self.prefixes:
+            if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        return f"<{iri}>"
+
+    def graph(self, graph: Graph) -> str:
+        """The statements of ``graph``, grouped by subject, indented for TriG."""
+        subjects: dict[str, dict[str, list[str]]] = {}
+        for s, p, o in graph:
+            verb = "a" if p == RDF.type else self.term(p)
+            subjects.setdefault(self.term(s), {}).setdefault(verb, []).append(self.term(o))
+        blocks = []
+        for subject in sorted(subjects, key=lambda t: (t != "this:", t != "sub:assertion", t)):
+            verbs = subjects[subject]
+            lines = []
+            for verb in sorted(verbs, key=lambda v: (v != "a", v)):
+                objects = sorted(verbs[verb])
+                lines.append(f"{verb} " + ",\n            ".join(objects))
+            blocks.append(f"    {subject} " + " ;\n        ".join(lines) + " .")
+        return "\n\n".join(blocks)
 
 
 def render(nanopubs: list[Nanopub], header: str = "") -> str:
@@ -269,11 +298,8 @@ def render(nanopubs: list[Nanopub], header: str = "") -> str:
     out += [f"@prefix {p}: <{ns}> ." for p, ns in sorted(NAMESPACES.items())]
     for nanopub in nanopubs:
         this = str(nanopub.uri)
-        names = Graph(bind_namespaces="none")  # fresh: rdflib caches names it has made
-        _bind(names)
-        names.bind("this", this, override=True)
-        names.bind("sub", this + "#", override=True)
+        writer = _Writer({**NAMESPACES, "this": this, "sub": this + "#"})
         out.append(f"\n@prefix this: <{this}> .\n@prefix sub: <{this}#> .\n")
         for name, part in parts(nanopub):
-            out.append(_block(local_name(str(name)), part, names))
+            out.append(f"sub:{local_name(str(name))} {{\n{writer.graph(part)}\n}}\n")
     return "\n".join(out) + "\n"

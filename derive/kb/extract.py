@@ -144,8 +144,8 @@ def _sources(reader: _Reader, model: Model) -> None:
                 )),
                 author_list=reader.text(node, DV + "authorList") or "",
                 issued=reader.text(node, DCT + "issued"),
-                url=reader.text(node, BIBO + "uri"),
-                accessed=reader.text(node, DV + "accessed") or reader.text(node, DV + "readOn"),
+                url=reader.text(node, BIBO + "uri") or reader.text(node, DCAT + "landingPage"),
+                accessed=_accessed(reader, node),
                 venue=reader.text(node, DV + "venue"),
                 publisher=reader.text(node, DCT + "publisher"),
                 kind=kind,
@@ -191,16 +191,31 @@ def _texts(reader: _Reader, model: Model, loaded: LoadedGraph) -> None:
         )
 
 
-DATASET_TYPES = (SCHEMA + "Dataset", "http://www.w3.org/ns/dcat#Dataset")
+DCAT = "http://www.w3.org/ns/dcat#"
+DATASET_TYPES = (SCHEMA + "Dataset", DCAT + "Dataset")
 
 
 def _source_kind(types: list[str]) -> str:
     """The bibo class's local name (``AcademicArticle``), ``Dataset`` for a
-    schema: or DCAT dataset, else ``Document``."""
+    schema: or DCAT dataset, ``Distribution`` for a DCAT distribution (a file
+    of a dataset), else ``Document``."""
     for iri in sorted(types):
         if iri.startswith(BIBO):
             return iri.removeprefix(BIBO)
-    return "Dataset" if any(t in DATASET_TYPES for t in types) else "Document"
+    if any(t in DATASET_TYPES for t in types):
+        return "Dataset"
+    return "Distribution" if DCAT + "Distribution" in types else "Document"
+
+
+def _accessed(reader: _Reader, node: Node) -> str | None:
+    """When the source was read: its own date, else the latest of its DCAT
+    distributions' (a dataset is read through a file of it)."""
+    own = reader.text(node, DV + "accessed") or reader.text(node, DV + "readOn")
+    if own:
+        return own
+    dates = [reader.text(d, DV + "readOn") or reader.text(d, DV + "accessed")
+             for d in reader.all(node, DCAT + "distribution")]
+    return max((d for d in dates if d), default=None)
 
 
 def _is_source(reader: _Reader, node: Node) -> bool:
