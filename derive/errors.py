@@ -66,3 +66,27 @@ class ModelError(DeriveError):
 
 class UnitMismatch(ModelError):
     """Two quantities whose dimensions do not fit."""
+
+
+class QueryLimitError(QueryError):
+    """A query stopped at a limit of time, rows or memory: not wrong, but too big
+    to answer here. The server answers these with 503 or 504."""
+
+
+class QueryTimeout(QueryLimitError):
+    """A query ran past its time limit and was stopped."""
+
+
+class QueryTooLarge(QueryLimitError):
+    """A result larger than the row cap, or a query that needed more memory than allowed."""
+
+
+class QueryBusy(QueryLimitError):
+    """Every query worker stayed busy for longer than the time limit."""
+
+
+class RemoteError(DeriveError):
+    """A store or SPARQL endpoint could not be reached or refused a request;
+    the message names the URL and the HTTP status."""
+
+    exit_code = 2

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from derive.kb import cache
 from derive.kb.locate import KnowledgeBase
-from derive.query import formats, shipped, sparql
+from derive.query import formats, shipped
+from derive.query import limits as bounds
+from derive.query.limits import Limits, WorkerPool
 from derive.query.shipped import ShippedQuery
 from derive.query.sparql import QueryResult
 
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 FORMATS = formats.FORMATS
+__all__ = ["FORMATS", "Limits", "QueryResult", "WorkerPool"]
 
 
 def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
@@ -42,10 +45,15 @@ def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
     return graph
 
 
-def run(kb: KnowledgeBase, text: str) -> QueryResult:
-    """Parse, check and evaluate ``text`` over the knowledge base."""
-    query = sparql.parse(text)
-    return sparql.execute(query_graph(kb), query)
+def run(kb: KnowledgeBase, text: str, limits: Limits | None = None) -> QueryResult:
+    """Parse, check and evaluate ``text`` over the knowledge base, stopped at
+    the time limit and the row cap (defaults: ``Limits()``)."""
+    return bounds.run_forked(query_graph(kb), text, limits or Limits())
+
+
+def worker_pool(kb: KnowledgeBase, size: int, limits: Limits) -> WorkerPool:
+    """Query workers over ``kb``'s query graph, for a server (not yet started)."""
+    return WorkerPool(query_graph, (kb,), size, limits)
 
 
 def render(result: QueryResult, fmt: str) -> str:

@@ -37,9 +37,26 @@ FORMATS = ("table", "csv", "tsv", "json")
     show_default=True,
     help="Output of SELECT and ASK: an aligned table, or SPARQL 1.1 CSV, TSV or JSON results.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query after this many seconds (0: no limit).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=10_000,
+    show_default=True,
+    metavar="N",
+    help="Refuse a result of more than N rows or triples (0: no cap).",
+)
 @guarded
 def query(
-    query_text: str | None, file: str | None, name: str | None, list_: bool, fmt: str
+    query_text: str | None, file: str | None, name: str | None, list_: bool, fmt: str,
+    timeout: float, max_rows: int,
 ) -> None:
     """Run a read-only SPARQL query over the knowledge base.
 
@@ -48,7 +65,9 @@ def query(
     pre-bound. CONSTRUCT and DESCRIBE print Turtle.
 
     Updates, SERVICE, FROM / FROM NAMED and extension functions are refused:
-    a query reads the knowledge base and nothing else.
+    a query reads the knowledge base and nothing else. A query that runs past
+    --timeout is stopped, and a result of more than --max-rows rows is refused
+    (exit code 1 for both).
 
     \b
     Examples:
@@ -64,7 +83,8 @@ def query(
         click.echo(_listing(kb), nl=False)
         return
     text = _query_text(kb, query_text, file, name)
-    click.echo(queries.render(queries.run(kb, text), fmt), nl=False)
+    limits = queries.Limits(seconds=timeout, rows=max_rows)
+    click.echo(queries.render(queries.run(kb, text, limits), fmt), nl=False)
 
 
 def _reject_sources(query_text: str | None, file: str | None, name: str | None, flag: str) -> None:

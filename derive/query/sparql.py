@@ -22,6 +22,7 @@ data and prints nothing.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import sys
@@ -36,7 +37,7 @@ from rdflib.plugins.sparql import algebra, parser
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
-from derive.errors import QueryError
+from derive.errors import QueryError, QueryTooLarge
 from derive.kb.namespaces import PREFIXES
 from derive.kb.store import new_graph
 
@@ -224,31 +225,54 @@ def _first_line(exc: Exception) -> str:
 # --------------------------------------------------------------------------
 
 
-def execute(graph: Graph, query: Query) -> QueryResult:
-    """Evaluate a query that ``parse`` accepted, inside the sandbox."""
+def execute(graph: Graph, query: Query, *, max_rows: int | None = None) -> QueryResult:
+    """Evaluate a query that ``parse`` accepted, inside the sandbox; with
+    ``max_rows``, stop collecting (and raise QueryTooLarge) past that many
+    rows or triples."""
     with _sandbox():
         try:
             # rdflib's own evaluator on the checked algebra, even if a store
             # that answers SPARQL itself is swapped in later.
             result = graph.query(query, use_store_provided=False)
-            return _collect(result)
+            return _collect(result, max_rows)
+        except MemoryError:
+            raise QueryTooLarge("the query needed more memory than it may use") from None
         except QueryError:
             raise
         except Exception as exc:  # rdflib raises many types for evaluation errors
             raise QueryError(f"query failed: {_first_line(exc)}") from None
 
 
-def _collect(result: Any) -> QueryResult:
-    """Materialise an rdflib Result (still inside the sandbox: it is lazy)."""
+def _collect(result: Any, max_rows: int | None = None) -> QueryResult:
+    """Materialise an rdflib Result (still inside the sandbox: it is lazy),
+    never more than ``max_rows`` rows or triples."""
     if result.type == "ASK":
         return AskResult(bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
+        _cap(len(result.graph), max_rows, "triples")
         graph = new_graph()
         graph += result.graph
         return GraphResult(graph)
     names = tuple(str(var) for var in result.vars)
-    rows = tuple(tuple(row.get(var) for var in result.vars) for row in result.bindings)
+    # rdflib keeps SELECT solutions in a generator until ``bindings`` drains
+    # it whole; taking them one by one lets the cap stop a huge result early.
+    pending = getattr(result, "_genbindings", None)
+    solutions = itertools.chain(getattr(result, "_bindings", ()), pending) if pending else (
+        result.bindings
+    )
+    if max_rows is not None:
+        solutions = list(itertools.islice(solutions, max_rows + 1))
+        _cap(len(solutions), max_rows, "rows")
+    rows = tuple(tuple(row.get(var) for var in result.vars) for row in solutions)
     return SelectResult(names, rows)
+
+
+def _cap(count: int, max_rows: int | None, what: str) -> None:
+    if max_rows is not None and count > max_rows:
+        raise QueryTooLarge(
+            f"the result has more than {max_rows:,} {what}, the cap on results; "
+            "add LIMIT (and OFFSET to page through it) or narrow the query"
+        )
 
 
 _SANDBOXED: ContextVar[bool] = ContextVar("derive_query_sandboxed", default=False)

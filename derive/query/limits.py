@@ -1,0 +1,338 @@
+"""Bounds on a query: a time limit, a cap on result rows and a memory ceiling.
+
+A Python thread cannot be stopped, and a query over a graph can run without
+end (a three-way cartesian product over the knowledge base does), so a bounded
+query runs in another process that is killed at the time limit. Two ways:
+
+* ``run_forked`` forks one child per query from a single-threaded caller (the
+  command line): the child shares the loaded graph copy-on-write, so nothing
+  is reloaded, and it is killed if it does not answer in time;
+* ``WorkerPool`` keeps a few spawned workers, each holding the graph (the
+  server: forking a process that runs threads is unsafe). A worker that runs
+  past the limit is killed and replaced while the others go on answering.
+
+Either way the row cap is applied while collecting the result
+(``sparql.execute(..., max_rows=...)``), and the memory ceiling is an address
+space limit set inside the worker. What runs inside is ``answer``: parse,
+check and execute; whatever engine ``sparql`` uses, the bounds wrap it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from derive import errors
+from derive.errors import DeriveError, QueryBusy, QueryError, QueryTimeout
+from derive.kb.store import new_graph
+from derive.query import sparql
+from derive.query.sparql import AskResult, GraphResult, QueryResult, SelectResult
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+DEFAULT_SECONDS = 10.0
+DEFAULT_ROWS = 10_000
+DEFAULT_MEMORY_MB = 2048
+# How long a new worker may take to load the graph before it counts as failed.
+WORKER_START_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-query bounds; 0 turns the time limit or the row cap off."""
+
+    seconds: float = DEFAULT_SECONDS
+    rows: int = DEFAULT_ROWS
+    memory_mb: int = DEFAULT_MEMORY_MB
+
+    def __post_init__(self) -> None:
+        if self.seconds < 0 or self.rows < 0 or self.memory_mb < 0:
+            raise errors.UsageError("query limits must be 0 (off) or positive")
+
+    @property
+    def max_rows(self) -> int | None:
+        return self.rows or None
+
+    def timeout_message(self) -> str:
+        return (
+            f"the query ran past the time limit of {self.seconds:g} s and was stopped; "
+            "narrow it (patterns that share no variable multiply each other's rows) "
+            "or raise the limit (--timeout)"
+        )
+
+
+def answer(graph: Graph, text: str, max_rows: int | None) -> QueryResult:
+    """Parse, check and run ``text`` over ``graph``, unbounded in time: call it
+    inside a worker."""
+    return sparql.execute(graph, sparql.parse(text), max_rows=max_rows)
+
+
+# --------------------------------------------------------------------------
+# One forked child per query (single-threaded callers)
+# --------------------------------------------------------------------------
+
+
+def run_forked(graph: Graph, text: str, limits: Limits) -> QueryResult:
+    """Answer ``text`` in a forked child that is killed at the time limit."""
+    if not limits.seconds or "fork" not in multiprocessing.get_all_start_methods():
+        return answer(graph, text, limits.max_rows)
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_forked_child, args=(graph, text, limits, writer), daemon=True
+    )
+    child.start()
+    writer.close()
+    try:
+        if not reader.poll(limits.seconds):
+            raise QueryTimeout(limits.timeout_message())
+        try:
+            message = reader.recv()
+        except EOFError:
+            raise QueryError(_died(child)) from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        reader.close()
+    return _unpack(message)
+
+
+def _forked_child(graph: Graph, text: str, limits: Limits, conn: Connection) -> None:
+    _limit_memory(limits.memory_mb)
+    conn.send(_attempt(graph, text, limits.max_rows))
+    conn.close()
+
+
+def _died(process: Any) -> str:
+    return (
+        f"the query process stopped unexpectedly (exit code {process.exitcode}); "
+        "it may have run out of memory"
+    )
+
+
+# --------------------------------------------------------------------------
+# A pool of spawned workers (servers)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+
+
+class WorkerPool:
+    """``size`` worker processes that each load the graph with ``loader(*args)``
+    (a module-level function, so that it can be sent to a spawned process) and
+    then answer queries one at a time. ``run`` is blocking and thread-safe."""
+
+    def __init__(self, loader: Callable[..., Graph], args: tuple[Any, ...], size: int,
+                 limits: Limits) -> None:
+        if size < 1:
+            raise errors.UsageError("a query pool needs at least one worker")
+        self.size = size
+        self.limits = limits
+        self._loader = loader
+        self._args = args
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def start(self) -> None:
+        """Start the workers and wait until they are ready. The first loads
+        alone (it fills the cache the others then read); a load error is
+        raised here."""
+        first = self._launch()
+        self._await_ready(first)
+        rest = [self._launch() for _ in range(self.size - 1)]
+        for worker in rest:
+            self._await_ready(worker)
+
+    def run(self, text: str, limits: Limits | None = None) -> QueryResult:
+        """Answer ``text`` in a free worker within the limits."""
+        limits = limits or self.limits
+        worker = self._take(limits)
+        try:
+            worker.conn.send((text, limits.max_rows))
+            if limits.seconds and not worker.conn.poll(limits.seconds):
+                self._replace(worker)
+                worker = None
+                raise QueryTimeout(limits.timeout_message())
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            if worker is not None:
+                self._replace(worker)
+                worker = None
+            raise QueryError("the query worker stopped unexpectedly; it may have run out "
+                             "of memory") from None
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+        return _unpack(message)
+
+    def close(self) -> None:
+        """Stop every worker (answers in progress are lost: retire a pool only
+        once its requests are done)."""
+        with self._lock:
+            self._closed = True
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
+            _stop(worker)
+
+    def _take(self, limits: Limits) -> _Worker:
+        wait = limits.seconds or None
+        try:
+            return self._idle.get(timeout=wait)
+        except queue.Empty:
+            raise QueryBusy(
+                f"all {self.size} query workers stayed busy for {limits.seconds:g} s; "
+                "try again shortly"
+            ) from None
+
+    def _launch(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main,
+            args=(self._loader, self._args, child, self.limits.memory_mb),
+            daemon=True,
+            name="derive-query-worker",
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            if self._closed:
+                _stop(worker)
+                raise QueryError("the query pool is closed")
+            self._workers.add(worker)
+        return worker
+
+    def _await_ready(self, worker: _Worker) -> None:
+        try:
+            if not worker.conn.poll(WORKER_START_SECONDS):
+                raise QueryError("a query worker did not finish loading the graph in time")
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            message = ("error", "QueryError", _died(worker.process), 1)
+        if message[0] != "ready":
+            self._discard(worker)
+            raise _rebuild(message)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start another in the background."""
+        self._discard(worker)
+
+        def relaunch() -> None:
+            with contextlib.suppress(DeriveError):
+                self._await_ready(self._launch())
+
+        threading.Thread(target=relaunch, daemon=True, name="derive-query-relaunch").start()
+
+    def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+        _stop(worker)
+
+
+def _stop(worker: _Worker) -> None:
+    with contextlib.suppress(Exception):
+        worker.conn.close()
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join(5)
+
+
+def _worker_main(loader: Callable[..., Graph], args: tuple[Any, ...], conn: Connection,
+                 memory_mb: int) -> None:
+    try:
+        graph = loader(*args)
+    except DeriveError as exc:
+        conn.send(("error", type(exc).__name__, str(exc), exc.exit_code))
+        return
+    conn.send(("ready",))
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            text, max_rows = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(_attempt(graph, text, max_rows))
+
+
+# --------------------------------------------------------------------------
+# Shared by both
+# --------------------------------------------------------------------------
+
+
+def _attempt(graph: Graph, text: str, max_rows: int | None) -> tuple[Any, ...]:
+    """The answer as a picklable message: ``("ok", payload)`` or an error."""
+    try:
+        return ("ok", _pack(answer(graph, text, max_rows)))
+    except DeriveError as exc:
+        return ("error", type(exc).__name__, str(exc), exc.exit_code)
+    except MemoryError:
+        return ("error", "QueryTooLarge", "the query needed more memory than it may use", 1)
+    except Exception as exc:  # a bug in an evaluator must not kill the worker
+        return ("error", "QueryError", f"query failed: {type(exc).__name__}: {exc}", 1)
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Cap this process's address space at its current size plus ``memory_mb``."""
+    if not memory_mb:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/statm") as handle:
+            pages = int(handle.read().split()[0])
+        current = pages * os.sysconf("SC_PAGE_SIZE")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = current + memory_mb * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ImportError, OSError, ValueError):
+        pass  # not Linux: the time limit still bounds the query
+
+
+def _pack(result: QueryResult) -> tuple[Any, ...]:
+    if isinstance(result, GraphResult):
+        return ("graph", tuple(result.graph))
+    return ("plain", result)
+
+
+def _unpack(message: tuple[Any, ...]) -> QueryResult:
+    if message[0] != "ok":
+        raise _rebuild(message)
+    kind, payload = message[1]
+    if kind == "graph":
+        graph = new_graph()
+        for triple in payload:
+            graph.add(triple)
+        return GraphResult(graph)
+    assert isinstance(payload, SelectResult | AskResult)
+    return payload
+
+
+def _rebuild(message: tuple[Any, ...]) -> DeriveError:
+    """The error a worker reported, as the same class where it is a query error."""
+    _, name, text, exit_code = message
+    cls = getattr(errors, name, None)
+    if isinstance(cls, type) and issubclass(cls, QueryError):
+        return cls(text)
+    error = DeriveError(text)
+    error.exit_code = exit_code
+    return error
