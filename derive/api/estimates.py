@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from derive.engine import evaluate as engine
 from derive.engine import outcomes, report
-from derive.engine.compiled import load, plan_with
+from derive.engine.compiled import Compiled, load, plan_with
 from derive.engine.outcomes import DEFAULT_SAMPLES, DEFAULT_SEED, Outcome
 from derive.engine.plan import Override, find_estimate, resolve_scenario, suggest
 from derive.engine.report import EstimateReport
@@ -35,7 +35,14 @@ def estimate(kb: KnowledgeBase, name: str, *, scenario: str | None = None,
              samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
              overrides: list[Override] | tuple[Override, ...] = ()) -> EstimateReport:
     """Compute estimate ``name`` and its citation trail."""
-    compiled = load(kb)
+    return estimate_in(load(kb), name, scenario=scenario, samples=samples, seed=seed,
+                       overrides=overrides)
+
+
+def estimate_in(compiled: Compiled, name: str, *, scenario: str | None = None,
+                samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
+                overrides: list[Override] | tuple[Override, ...] = ()) -> EstimateReport:
+    """``estimate`` over a compiled knowledge base already in memory (a server's)."""
     model = compiled.model
     iri = find_estimate(model, name)
     chosen = resolve_scenario(model, scenario, iri)

@@ -14,13 +14,16 @@ from derive.query import formats, shipped
 from derive.query import limits as bounds
 from derive.query.limits import Limits, WorkerPool
 from derive.query.shipped import ShippedQuery
-from derive.query.sparql import QueryResult
+from derive.query.sparql import AskResult, GraphResult, QueryResult, SelectResult
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
 FORMATS = formats.FORMATS
-__all__ = ["FORMATS", "Limits", "QueryResult", "WorkerPool"]
+RESULT_FORMATS = formats.RESULT_FORMATS
+GRAPH_FORMATS = formats.GRAPH_FORMATS
+__all__ = ["FORMATS", "GRAPH_FORMATS", "RESULT_FORMATS", "AskResult", "GraphResult", "Limits",
+           "QueryResult", "SelectResult", "WorkerPool"]
 
 
 def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
@@ -57,8 +60,13 @@ def worker_pool(kb: KnowledgeBase, size: int, limits: Limits) -> WorkerPool:
 
 
 def render(result: QueryResult, fmt: str) -> str:
-    """A result as ``table``, ``csv``, ``tsv`` or ``json`` (Turtle for graphs)."""
+    """A result as ``table``, ``csv``, ``tsv``, ``json`` or ``xml`` (Turtle for graphs)."""
     return formats.render(result, fmt)
+
+
+def render_graph(result: GraphResult, syntax: str) -> str:
+    """A CONSTRUCT or DESCRIBE result as ``turtle``, ``nt``, ``json-ld`` or ``xml`` (RDF/XML)."""
+    return formats.render_graph(result, syntax)
 
 
 def shipped_queries(kb: KnowledgeBase) -> list[ShippedQuery]:

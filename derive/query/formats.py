@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import Graph
 from rdflib.term import BNode, Literal, URIRef
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from derive.query.sparql import QueryResult, SelectResult
 
 FORMATS = ("table", "csv", "tsv", "json")
+# What a SPARQL endpoint serves: result formats for SELECT and ASK, RDF
+# syntaxes (rdflib's names) for CONSTRUCT and DESCRIBE.
+RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+GRAPH_FORMATS = ("turtle", "nt", "json-ld", "xml")
 
 _XSD = PREFIXES["xsd"]
 _NUMERIC = {_XSD + name for name in ("integer", "decimal", "double", "float", "int", "long")}
@@ -31,15 +36,25 @@ _FLOATING = {_XSD + "double", _XSD + "float"}
 
 
 def render(result: QueryResult, fmt: str) -> str:
-    """``result`` in ``fmt`` (one of FORMATS)."""
+    """``result`` in ``fmt`` (one of FORMATS or RESULT_FORMATS); a graph as Turtle."""
     if isinstance(result, GraphResult):
         return _turtle(result.graph)
     if isinstance(result, AskResult):
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": result.value}) + "\n"
+        if fmt == "xml":
+            return _xml_document("<head/>", f"<boolean>{str(result.value).lower()}</boolean>")
         return ("true" if result.value else "false") + "\n"
-    renderers = {"table": table, "csv": to_csv, "tsv": to_tsv, "json": to_json}
+    renderers = {"table": table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml}
     return renderers[fmt](result)
+
+
+def render_graph(result: GraphResult, syntax: str) -> str:
+    """A CONSTRUCT or DESCRIBE result in one of GRAPH_FORMATS."""
+    if syntax == "turtle":
+        return _turtle(result.graph)
+    text = result.graph.serialize(format=syntax)
+    return text if text.endswith("\n") else text + "\n"
 
 
 # --------------------------------------------------------------------------
@@ -181,6 +196,40 @@ def _json_term(node: Node) -> dict[str, str]:
     elif node.datatype is not None:
         term["datatype"] = str(node.datatype)
     return term
+
+
+_XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
+_XML_NS = "http://www.w3.org/2005/sparql-results#"
+
+
+def to_xml(result: SelectResult) -> str:
+    """SPARQL Query Results XML Format; unbound variables are left out of a result."""
+    head = "<head>" + "".join(f"<variable name={quoteattr(n)}/>" for n in result.vars)
+    rows = []
+    for row in result.rows:
+        cells = "".join(
+            f"<binding name={quoteattr(name)}>{_xml_term(value)}</binding>"
+            for name, value in zip(result.vars, row, strict=True)
+            if value is not None
+        )
+        rows.append(f"  <result>{cells}</result>\n")
+    return _xml_document(head + "</head>", "<results>\n" + "".join(rows) + "</results>")
+
+
+def _xml_document(head: str, body: str) -> str:
+    return f'{_XML_HEAD}<sparql xmlns="{_XML_NS}">\n{head}\n{body}\n</sparql>\n'
+
+
+def _xml_term(node: Node) -> str:
+    if isinstance(node, BNode):
+        return f"<bnode>{escape(str(node))}</bnode>"
+    if not isinstance(node, Literal):
+        return f"<uri>{escape(str(node))}</uri>"
+    if node.language:
+        return f"<literal xml:lang={quoteattr(node.language)}>{escape(str(node))}</literal>"
+    if node.datatype is not None:
+        return f"<literal datatype={quoteattr(str(node.datatype))}>{escape(str(node))}</literal>"
+    return f"<literal>{escape(str(node))}</literal>"
 
 
 # --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ query runs in another process that is killed at the time limit. Two ways:
 * ``run_forked`` forks one child per query from a single-threaded caller (the
   command line): the child shares the loaded graph copy-on-write, so nothing
   is reloaded, and it is killed if it does not answer in time;
-* ``WorkerPool`` keeps a few spawned workers, each holding the graph (the
+* ``WorkerPool`` keeps a few worker processes, each holding the graph (the
   server: forking a process that runs threads is unsafe). A worker that runs
   past the limit is killed and replaced while the others go on answering.
 
@@ -23,6 +23,8 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,10 +126,10 @@ def _died(process: Any) -> str:
 # --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
-    process: Any
-    conn: Connection
+    process: subprocess.Popen[bytes]
+    conn: _Pipe
 
 
 class WorkerPool:
@@ -143,7 +145,6 @@ class WorkerPool:
         self.limits = limits
         self._loader = loader
         self._args = args
-        self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -202,21 +203,32 @@ class WorkerPool:
             ) from None
 
     def _launch(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=_worker_main,
-            args=(self._loader, self._args, child, self.limits.memory_mb),
-            daemon=True,
-            name="derive-query-worker",
-        )
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
+        """Start a worker: a fresh interpreter (not multiprocessing's spawn,
+        which would re-import the program's main module) talking over two pipes."""
+        child_reads, parent_writes = os.pipe()
+        parent_reads, child_writes = os.pipe()
+        command = [sys.executable, "-c", f"import {__name__} as m; m._worker_entry()",
+                   str(child_reads), str(child_writes)]
+        try:
+            process = subprocess.Popen(command, pass_fds=(child_reads, child_writes),
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        except OSError:
+            os.close(parent_reads)
+            os.close(parent_writes)
+            raise
+        finally:
+            os.close(child_reads)
+            os.close(child_writes)
+        conn = _Pipe(parent_reads, parent_writes)
+        worker = _Worker(process, conn)
         with self._lock:
-            if self._closed:
-                _stop(worker)
-                raise QueryError("the query pool is closed")
-            self._workers.add(worker)
+            closed = self._closed
+            if not closed:
+                self._workers.add(worker)
+        if closed:
+            _stop(worker)
+            raise QueryError("the query pool is closed")
+        conn.send((self._loader, self._args, self.limits.memory_mb))
         return worker
 
     def _await_ready(self, worker: _Worker) -> None:
@@ -225,7 +237,9 @@ class WorkerPool:
                 raise QueryError("a query worker did not finish loading the graph in time")
             message = worker.conn.recv()
         except (EOFError, OSError):
-            message = ("error", "QueryError", _died(worker.process), 1)
+            code = worker.process.poll()
+            message = ("error", "QueryError",
+                       f"a query worker stopped while loading the graph (exit code {code})", 1)
         if message[0] != "ready":
             self._discard(worker)
             raise _rebuild(message)
@@ -250,12 +264,41 @@ class WorkerPool:
 def _stop(worker: _Worker) -> None:
     with contextlib.suppress(Exception):
         worker.conn.close()
-    if worker.process.is_alive():
+    if worker.process.poll() is None:
         worker.process.kill()
-    worker.process.join(5)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        worker.process.wait(5)
 
 
-def _worker_main(loader: Callable[..., Graph], args: tuple[Any, ...], conn: Connection,
+class _Pipe:
+    """Messages both ways over two pipes: a Connection reading one, one writing the other."""
+
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        self._reader = Connection(read_fd, writable=False)
+        self._writer = Connection(write_fd, readable=False)
+
+    def send(self, message: Any) -> None:
+        self._writer.send(message)
+
+    def recv(self) -> Any:
+        return self._reader.recv()
+
+    def poll(self, timeout: float) -> bool:
+        return self._reader.poll(timeout)
+
+    def close(self) -> None:
+        self._reader.close()
+        self._writer.close()
+
+
+def _worker_entry() -> None:
+    """A worker process's main: read the loader, load the graph, answer queries."""
+    conn = _Pipe(int(sys.argv[1]), int(sys.argv[2]))
+    loader, args, memory_mb = conn.recv()
+    _worker_main(loader, args, conn, memory_mb)
+
+
+def _worker_main(loader: Callable[..., Graph], args: tuple[Any, ...], conn: _Pipe,
                  memory_mb: int) -> None:
     try:
         graph = loader(*args)

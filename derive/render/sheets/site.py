@@ -153,26 +153,61 @@ def build(kb: KnowledgeBase, compiled: Compiled, out: Path, fmt: str,
     env = environment(kb, templates)
     written = []
     for sheet in sheets:
-        if sheet.kind == "estimate":
-            page = estimate.context(model, sheet.iri, computed[sheet.iri], site, audit)
-        elif sheet.kind == "entity":
-            page = entity.context(model, sheet.iri, entities[sheet.iri], site, audit)
-        elif sheet.kind == "source":
-            page = source.context(model, sheet.iri, site, audit)
-        else:
-            page = index.context(model, _headlines(model, computed), entities, site)
-        page["audit_available"] = audit is not None
+        page = _context(model, sheet, computed, entities, site, audit)
         page["scenario_option"] = scenario
         if fmt == "md":
             written += _write_charts(out, page)
-        template = env.get_template(f"{fmt}/{sheet.kind}.{fmt}")
-        text = template.render(page=page, format=fmt)
-        if fmt == "md":
-            text = _BLANK_LINES.sub("\n\n", text)
+        text = _render(env, fmt, sheet, page)
         target = out / sheet.filename(fmt)
         write_atomic(target, text.encode("utf-8"))
         written.append(target)
     return written
+
+
+def _context(model: Model, sheet: Sheet, computed: dict[str, list[estimate.Computed]],
+             entities: dict[str, list[Claim]], site: Site,
+             audit: Any | None) -> dict[str, Any]:
+    if sheet.kind == "estimate":
+        page = estimate.context(model, sheet.iri, computed[sheet.iri], site, audit)
+    elif sheet.kind == "entity":
+        page = entity.context(model, sheet.iri, entities[sheet.iri], site, audit)
+    elif sheet.kind == "source":
+        page = source.context(model, sheet.iri, site, audit)
+    else:
+        page = index.context(model, _headlines(model, computed), entities, site)
+    page["audit_available"] = audit is not None
+    return page
+
+
+def _render(env: Any, fmt: str, sheet: Sheet, page: dict[str, Any]) -> str:
+    text: str = env.get_template(f"{fmt}/{sheet.kind}.{fmt}").render(page=page, format=fmt)
+    return _BLANK_LINES.sub("\n\n", text) if fmt == "md" else text
+
+
+class LiveSite:
+    """Every HTML sheet of a knowledge base, rendered on demand by file name
+    (for a server): the same contexts and templates as ``build``, with every
+    estimate computed once under each scenario that applies."""
+
+    def __init__(self, kb: KnowledgeBase, compiled: Compiled,
+                 audit_findings: Iterable[Any] | None = None,
+                 templates: Path | None = None) -> None:
+        self.model = compiled.model
+        self.entities = entities_with_claims(self.model)
+        self.sheets = {s.filename("html"): s for s in everything(self.model, self.entities)}
+        self.site = Site("html", set(self.sheets))
+        self.computed = compute(compiled, None, set(self.model.estimates))
+        self.audit = None if audit_findings is None else findings.shown(audit_findings)
+        self.env = environment(kb, templates)
+
+    def render(self, filename: str) -> str | None:
+        """The page ``filename`` (``index.html``, ``estimate-NAME.html``, ...), or None."""
+        sheet = self.sheets.get(filename)
+        if sheet is None:
+            return None
+        page = _context(self.model, sheet, self.computed, self.entities, self.site, self.audit)
+        page["scenario_option"] = None
+        return _render(self.env, "html", sheet, page)
 
 
 def _write_charts(out: Path, page: dict[str, Any]) -> list[Path]:
