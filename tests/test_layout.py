@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "derive.export": 4,  # the knowledge base in formats other tools read
     "derive.api": 5,
     "derive.cli": 6,
+    "derive.serve": 6,  # the web front end, beside the command line
 }
 # derive/__main__.py starts the command line: it is the program, not a layer.
 ENTRY_POINTS = {"derive.__main__"}
