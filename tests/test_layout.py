@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "derive.query": 3,
     "derive.render": 4,  # shows what the engine, the audit and queries produce
     "derive.export": 4,  # the knowledge base in formats other tools read
+    "derive.remote": 4,  # other stores over HTTP: reads query results, writes graphs
     "derive.api": 5,
     "derive.cli": 6,
     "derive.serve": 6,  # the web front end, beside the command line

@@ -26,6 +26,7 @@ COMMANDS = {
     "sheet": "derive.cli.sheet_cmd:sheet",
     "export": "derive.cli.export_cmd:export",
     "sources": "derive.cli.sources_cmd:sources",
+    "publish": "derive.cli.publish_cmd:publish",
     # The server is a front end of its own, beside this one: its command lives there.
     "serve": "derive.serve.command:serve",
 }

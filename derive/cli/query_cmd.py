@@ -53,10 +53,33 @@ FORMATS = ("table", "csv", "tsv", "json")
     metavar="N",
     help="Refuse a result of more than N rows or triples (0: no cap).",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Run the query at this SPARQL endpoint (a derive serve, or a store the "
+    "knowledge base was published to) instead of over the local files.",
+)
+@click.option(
+    "-H",
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="With --endpoint: send this header, e.g. 'Authorization: Bearer TOKEN' (repeatable).",
+)
+@click.option(
+    "--netrc-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PATH",
+    help="With --endpoint: credentials for its host (default: $NETRC or ~/.netrc).",
+)
 @guarded
 def query(
     query_text: str | None, file: str | None, name: str | None, list_: bool, fmt: str,
-    timeout: float, max_rows: int,
+    timeout: float, max_rows: int, endpoint: str | None, headers: tuple[str, ...],
+    netrc_file: Path | None,
 ) -> None:
     """Run a read-only SPARQL query over the knowledge base.
 
@@ -74,6 +97,7 @@ def query(
       derive query 'SELECT ?c ?label WHERE { ?c a dv:QuantitativeClaim ; rdfs:label ?label }'
       derive query --name claims-about-china
       derive query -f my.rq --format json
+      derive query --name derived-figures --endpoint http://127.0.0.1:7878/query
     """
     from derive.api import queries
 
@@ -84,7 +108,15 @@ def query(
         return
     text = _query_text(kb, query_text, file, name)
     limits = queries.Limits(seconds=timeout, rows=max_rows)
-    click.echo(queries.render(queries.run(kb, text, limits), fmt), nl=False)
+    if endpoint is None:
+        if headers or netrc_file is not None:
+            raise UsageError("--header and --netrc-file go with --endpoint")
+        result = queries.run(kb, text, limits)
+    else:
+        from derive.api import remote
+
+        result = remote.query(endpoint, text, limits, headers=headers, netrc_file=netrc_file)
+    click.echo(queries.render(result, fmt), nl=False)
 
 
 def _reject_sources(query_text: str | None, file: str | None, name: str | None, flag: str) -> None:

@@ -1,0 +1,68 @@
+"""Publishing and remote queries for front ends: the knowledge base as named
+graphs (one per file it is read from, one for the derived estimates, one for
+the audit's findings) written to a store, and queries run at any SPARQL
+endpoint, answered as local queries are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from derive.audit import audit, findings_graph
+from derive.engine import provenance
+from derive.engine.compiled import load
+from derive.engine.outcomes import all_estimates
+from derive.kb import store
+from derive.kb.locate import KnowledgeBase
+from derive.kb.namespaces import KB
+from derive.query.limits import Limits
+from derive.query.sparql import QueryResult
+from derive.remote import endpoint, http
+from derive.remote.publish import NamedGraph, Written, put_graphs
+
+__all__ = ["DEFAULT_GRAPH_BASE", "NamedGraph", "Written", "graphs", "publish", "query"]
+
+DEFAULT_GRAPH_BASE = KB + "graph/"
+ESTIMATES_GRAPH = "derived/estimates"
+FINDINGS_GRAPH = "derived/findings"
+
+
+def graphs(kb: KnowledgeBase, base: str = DEFAULT_GRAPH_BASE) -> list[NamedGraph]:
+    """The graphs ``derive query`` sees, named: each file under ontology/ (but
+    the shapes) and facts/ as ``BASE`` + its path, then the derived estimates
+    and the audit's findings. Together they hold exactly the query graph."""
+    named = []
+    merged = store.new_graph()
+    for path in kb.data_files():
+        graph = store.load(kb, [path]).graph
+        merged += graph
+        named.append(NamedGraph(base + kb.display(path), graph, kb.display(path)))
+    compiled = load(kb)
+    results = provenance.results_graph(all_estimates(compiled), compiled.model)
+    merged += results
+    findings = findings_graph(audit(compiled, merged))
+    named.append(NamedGraph(base + ESTIMATES_GRAPH, results, "derived estimates"))
+    named.append(NamedGraph(base + FINDINGS_GRAPH, findings, "audit findings"))
+    return named
+
+
+def publish(kb: KnowledgeBase, url: str, *, base: str = DEFAULT_GRAPH_BASE,
+            headers: list[str] | tuple[str, ...] = (), netrc_file: Path | None = None,
+            timeout: float = 60.0,
+            progress: Callable[[Written], None] | None = None) -> list[Written]:
+    """Replace each of ``graphs(kb)`` in the store whose Graph Store endpoint is
+    ``url``; what was written (stopping at the first refusal, a RemoteError)."""
+    parsed_headers = http.parse_headers(headers)
+    named = graphs(kb, base)
+    with http.client(url, parsed_headers, netrc_file, timeout) as client:
+        return put_graphs(client, url, named, progress)
+
+
+def query(url: str, text: str, limits: Limits | None = None, *,
+          headers: list[str] | tuple[str, ...] = (),
+          netrc_file: Path | None = None) -> QueryResult:
+    """Run ``text`` at the SPARQL endpoint ``url`` (checked as a local query is)."""
+    limits = limits or Limits()
+    parsed_headers = http.parse_headers(headers)
+    with http.client(url, parsed_headers, netrc_file, limits.seconds or None) as client:
+        return endpoint.run(client, url, text, limits)
