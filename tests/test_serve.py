@@ -27,6 +27,8 @@ from derive.api.locate import KnowledgeBase
 SELECT = "SELECT ?claim ?value WHERE { ?claim dv:quantity [ qudt:value ?value ] } ORDER BY ?claim"
 CONSTRUCT = "CONSTRUCT { ?claim rdfs:label ?label } WHERE { ?claim a dv:QualitativeClaim ; " \
             "rdfs:label ?label }"
+# One client for the module: a client per request pays for an SSL context each time.
+HTTP = httpx.Client(timeout=30)
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -123,16 +125,16 @@ def test_sparqlwrapper_construct(server: str, fmt: str) -> None:
     ("*/*", "text/turtle; charset=utf-8"),
 ])
 def test_graph_negotiation(server: str, accept: str, media: str) -> None:
-    response = httpx.get(f"{server}/sparql", params={"query": CONSTRUCT},
+    response = HTTP.get(f"{server}/sparql", params={"query": CONSTRUCT},
                          headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"] == media
 
 
 def test_form_post_and_sparql_query_body_agree(server: str) -> None:
-    form = httpx.post(f"{server}/sparql", data={"query": SELECT},
+    form = HTTP.post(f"{server}/sparql", data={"query": SELECT},
                       headers={"Accept": "text/csv"})
-    body = httpx.post(f"{server}/sparql", content=SELECT.encode(),
+    body = HTTP.post(f"{server}/sparql", content=SELECT.encode(),
                       headers={"Content-Type": "application/sparql-query",
                                "Accept": "text/csv"})
     assert form.status_code == body.status_code == 200
@@ -163,7 +165,7 @@ REFUSED = {
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_refused_with_reason(server: str, case: str) -> None:
     params, status, reason = REFUSED[case]
-    response = httpx.get(f"{server}/sparql", params=params,
+    response = HTTP.get(f"{server}/sparql", params=params,
                          headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == status
     assert reason in response.text
@@ -184,25 +186,25 @@ def test_sparqlwrapper_sees_refusal(server: str) -> None:
 def test_request_bounds(server: str, case: str) -> None:
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 40_000
     if case == "body-413":
-        response = httpx.post(f"{server}/sparql", data={"query": big})
+        response = HTTP.post(f"{server}/sparql", data={"query": big})
         expected = 413
     elif case == "query-string-414":
-        response = httpx.get(f"{server}/sparql", params={"query": big})
+        response = HTTP.get(f"{server}/sparql", params={"query": big})
         expected = 414
     elif case == "update-body-400":
-        response = httpx.post(f"{server}/sparql", content=b"CLEAR ALL",
+        response = HTTP.post(f"{server}/sparql", content=b"CLEAR ALL",
                               headers={"Content-Type": "application/sparql-update"})
         expected = 400
     elif case == "content-type-415":
-        response = httpx.post(f"{server}/sparql", content=b"ASK {}",
+        response = HTTP.post(f"{server}/sparql", content=b"ASK {}",
                               headers={"Content-Type": "text/plain"})
         expected = 415
     elif case == "accept-406":
-        response = httpx.get(f"{server}/sparql", params={"query": "ASK {}"},
+        response = HTTP.get(f"{server}/sparql", params={"query": "ASK {}"},
                              headers={"Accept": "image/png"})
         expected = 406
     else:
-        response = httpx.put(f"{server}/sparql", content=b"ASK {}")
+        response = HTTP.put(f"{server}/sparql", content=b"ASK {}")
         expected = 405
     assert response.status_code == expected, response.text
 
@@ -214,7 +216,7 @@ def test_runaway_stopped_while_others_are_served(server: str) -> None:
 
     def runaway() -> None:
         start = time.monotonic()
-        response = httpx.post(f"{server}/sparql", data={"query": RUNAWAY}, timeout=30)
+        response = HTTP.post(f"{server}/sparql", data={"query": RUNAWAY}, timeout=30)
         outcome["status"] = response.status_code
         outcome["body"] = response.text
         outcome["seconds"] = time.monotonic() - start
@@ -225,9 +227,9 @@ def test_runaway_stopped_while_others_are_served(server: str) -> None:
     latencies = []
     while thread.is_alive() and len(latencies) < 40:
         start = time.monotonic()
-        answer = httpx.get(f"{server}/sparql", params={"query": SELECT, "format": "json"},
+        answer = HTTP.get(f"{server}/sparql", params={"query": SELECT, "format": "json"},
                            timeout=10)
-        page = httpx.get(f"{server}/", timeout=10)
+        page = HTTP.get(f"{server}/", timeout=10)
         assert answer.status_code == 200 and page.status_code == 200
         latencies.append(time.monotonic() - start)
         time.sleep(0.05)
@@ -237,7 +239,7 @@ def test_runaway_stopped_while_others_are_served(server: str) -> None:
     assert 2.9 < float(outcome["seconds"]) < 8  # type: ignore[arg-type]
     assert latencies and max(latencies) < 2.0
     # The killed worker is replaced: the server still answers afterwards.
-    after = httpx.get(f"{server}/sparql", params={"query": "ASK {}"})
+    after = HTTP.get(f"{server}/sparql", params={"query": "ASK {}"})
     assert after.status_code == 200
 
 
@@ -247,14 +249,14 @@ def test_runaway_stopped_while_others_are_served(server: str) -> None:
 
 
 def test_index_links_resolve(server: str) -> None:
-    index = httpx.get(f"{server}/")
+    index = HTTP.get(f"{server}/")
     assert index.status_code == 200
     assert index.headers["content-type"].startswith("text/html")
     assert "script-src" not in index.headers["content-security-policy"]
     links = sorted(set(re.findall(r'href="([a-z]+-[^"#]+\.html)', index.text)))
     assert len(links) > 20
     for link in links:
-        assert httpx.get(f"{server}/{link}").status_code == 200, link
+        assert HTTP.get(f"{server}/{link}").status_code == 200, link
 
 
 def test_pages_match_derive_sheet(server: str, tmp_path: Path) -> None:
@@ -264,7 +266,7 @@ def test_pages_match_derive_sheet(server: str, tmp_path: Path) -> None:
     sheets.build(KnowledgeBase(PROJECT), out, "html", everything_=True)
     for name in ("index.html", "estimate-frontier-training-compute-2027.html",
                  "entity-china.html", "source-pilz-2025.html"):
-        served = httpx.get(f"{server}/" + ("" if name == "index.html" else name)).text
+        served = HTTP.get(f"{server}/" + ("" if name == "index.html" else name)).text
         assert served == (out / name).read_text(encoding="utf-8"), name
 
 
@@ -282,7 +284,7 @@ def test_pages_match_derive_sheet(server: str, tmp_path: Path) -> None:
     ("/no-such-page.html", 404, "No sheet named"),
 ])
 def test_estimates_and_pages(server: str, path: str, status: int, needle: str) -> None:
-    response = httpx.get(server + path)
+    response = HTTP.get(server + path)
     assert response.status_code == status
     assert needle in response.text
 
@@ -295,13 +297,13 @@ def test_estimate_json_is_derive_estimate(server: str, invoke: object) -> None:
     args = ["--kb", str(PROJECT), "estimate", "china-ai-compute-2027", "--scenario",
             "lax-cloud-controls", "--format", "json"]
     expected = CliRunner().invoke(cli, args).output
-    served = httpx.get(f"{server}/estimates/china-ai-compute-2027.json",
+    served = HTTP.get(f"{server}/estimates/china-ai-compute-2027.json",
                        params={"scenario": "lax-cloud-controls"}).text
     assert json.loads(served) == json.loads(expected)
 
 
 def test_status(server: str) -> None:
-    status = httpx.get(f"{server}/status").json()
+    status = HTTP.get(f"{server}/status").json()
     assert status["limits"]["seconds"] == 3
     assert status["limits"]["rows"] == 1000
     assert status["generation"] == 1
@@ -316,7 +318,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 def _count(url: str, text: str = COUNT, timeout: float = 10) -> int:
-    response = httpx.get(f"{url}/sparql", params={"query": text, "format": "json"},
+    response = HTTP.get(f"{url}/sparql", params={"query": text, "format": "json"},
                          timeout=timeout)
     assert response.status_code == 200, response.text
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
@@ -325,7 +327,7 @@ def _count(url: str, text: str = COUNT, timeout: float = 10) -> int:
 def _wait_generation(url: str, generation: int) -> dict[str, object]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        status: dict[str, object] = httpx.get(f"{url}/status").json()
+        status: dict[str, object] = HTTP.get(f"{url}/status").json()
         if status["generation"] == generation or status["last_reload_error"]:
             return status
         time.sleep(0.2)
@@ -355,3 +357,33 @@ def test_reload_keeps_requests_in_flight(tmp_path: Path) -> None:
         status = _wait_generation(url, 3)
         assert "facts/extra.ttl" in str(status["last_reload_error"])
         assert _count(url) == before + 1
+
+
+# --------------------------------------------------------------------------
+# In a browser
+# --------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+@pytest.mark.parametrize("page", ["", "estimate-china-ai-compute-2027.html",
+                                  "entity-china.html", "source-pilz-2025.html", "sparql"])
+def test_chromium_renders_served_pages(server: str, page: str, tmp_path: Path) -> None:
+    import subprocess
+
+    profile = tmp_path / "profile"
+    command = [
+        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", f"--user-data-dir={profile}", "--no-proxy-server",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--enable-logging=stderr", "--v=0", "--dump-dom", f"{server}/{page}",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "</html>" in done.stdout and "<h1>" in done.stdout
+    console = [line for line in done.stderr.splitlines()
+               if "Uncaught" in line or "Refused" in line
+               or ("CONSOLE" in line and "error" in line.lower())]
+    assert console == []
+    shutil.rmtree(profile, ignore_errors=True)
