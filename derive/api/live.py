@@ -21,12 +21,15 @@ from derive.kb import store
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import local_name
 from derive.query.limits import Limits, WorkerPool
-from derive.query.sparql import QueryResult
+from derive.query.sparql import GraphResult, QueryResult, SelectResult
 from derive.render import estimate as render_estimate
 from derive.render.sheets.site import LiveSite
 
 MAX_SAMPLES = 100_000
 _PAGE_CACHE = 512
+# Answers are kept per snapshot (its graph never changes), up to this many rows
+# and triples in all, so a repeated query costs a lookup.
+_RESULT_CACHE_ROWS = 200_000
 
 
 @dataclass
@@ -39,6 +42,9 @@ class Snapshot:
     site: LiveSite
     pool: WorkerPool
     _pages: OrderedDict[str, str | None] = field(default_factory=OrderedDict, repr=False)
+    _results: OrderedDict[tuple[str, int | None], tuple[QueryResult, int]] = field(
+        default_factory=OrderedDict, repr=False)
+    _result_rows: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def page(self, filename: str) -> str | None:
@@ -72,11 +78,34 @@ class Snapshot:
         return render_estimate.as_json(report)
 
     def query(self, text: str, limits: Limits | None = None) -> QueryResult:
-        """Run ``text`` in one of the snapshot's query workers, within the limits."""
-        return self.pool.run(text, limits)
+        """Run ``text`` in one of the snapshot's query workers, within the limits
+        (a query answered before on this snapshot is answered from memory)."""
+        key = (text, (limits or self.pool.limits).max_rows)
+        with self._lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key][0]
+        result = self.pool.run(text, limits)
+        size = _size(result)
+        with self._lock:
+            if key not in self._results and size <= _RESULT_CACHE_ROWS:
+                self._results[key] = (result, size)
+                self._result_rows += size
+                while self._result_rows > _RESULT_CACHE_ROWS:
+                    _, (_, dropped) = self._results.popitem(last=False)
+                    self._result_rows -= dropped
+        return result
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _size(result: QueryResult) -> int:
+    if isinstance(result, SelectResult):
+        return len(result.rows) + 1
+    if isinstance(result, GraphResult):
+        return len(result.graph) + 1
+    return 1
 
 
 def open_snapshot(kb: KnowledgeBase, workers: int, limits: Limits) -> Snapshot:
