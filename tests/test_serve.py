@@ -388,3 +388,31 @@ def test_chromium_renders_served_pages(server: str, page: str, tmp_path: Path) -
                or ("CONSOLE" in line and "error" in line.lower())]
     assert console == []
     shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.mark.parametrize("case", ["broken-kb", "port-taken"])
+def test_serve_refuses_to_start(case: str, tmp_path: Path) -> None:
+    import socket
+    import subprocess
+
+    from servers import derive_command
+
+    kb = PROJECT
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = str(holder.getsockname()[1]) if case == "port-taken" else "0"
+    if case == "broken-kb":
+        kb = tmp_path / "kb"
+        for folder in ("ontology", "facts"):
+            shutil.copytree(PROJECT / folder, kb / folder)
+        (kb / "facts" / "broken.ttl").write_text("ent:x a\n")
+    try:
+        done = subprocess.run([*derive_command(), "--kb", str(kb), "serve", "--port", port],
+                              capture_output=True, text=True, timeout=120, check=False)
+    finally:
+        holder.close()
+    assert done.returncode == 2
+    expected = "facts/broken.ttl:" if case == "broken-kb" else "Address already in use"
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
