@@ -64,8 +64,11 @@ def test_library_raises_limit_errors() -> None:
     kb = KnowledgeBase(PROJECT)
     with pytest.raises(QueryTimeout):
         queries.run(kb, RUNAWAY, queries.Limits(seconds=0.5))
-    with pytest.raises(QueryTooLarge):
+    with pytest.raises(QueryTooLarge, match="more than 100 rows"):
         queries.run(kb, "SELECT * WHERE { ?s ?p ?o }", queries.Limits(rows=100))
+    with pytest.raises(QueryTooLarge, match="more memory"):
+        queries.run(kb, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a",
+                    queries.Limits(seconds=60, rows=0, memory_mb=100))
 
 
 def test_worker_pool_replaces_a_killed_worker() -> None:

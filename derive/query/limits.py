@@ -109,6 +109,7 @@ def run_forked(graph: Graph, text: str, limits: Limits) -> QueryResult:
 
 
 def _forked_child(graph: Graph, text: str, limits: Limits, conn: Connection) -> None:
+    _quiet()
     _limit_memory(limits.memory_mb)
     conn.send(_attempt(graph, text, limits.max_rows))
     conn.close()
@@ -306,6 +307,7 @@ def _worker_main(loader: Callable[..., Graph], args: tuple[Any, ...], conn: _Pip
         conn.send(("error", type(exc).__name__, str(exc), exc.exit_code))
         return
     conn.send(("ready",))
+    _quiet()
     _limit_memory(memory_mb)
     while True:
         try:
@@ -330,6 +332,12 @@ def _attempt(graph: Graph, text: str, max_rows: int | None) -> tuple[Any, ...]:
         return ("error", "QueryTooLarge", "the query needed more memory than it may use", 1)
     except Exception as exc:  # a bug in an evaluator must not kill the worker
         return ("error", "QueryError", f"query failed: {type(exc).__name__}: {exc}", 1)
+
+
+def _quiet() -> None:
+    """A query stopped by MemoryError leaves generators that complain while they
+    are collected; in a worker that is noise on the user's terminal."""
+    sys.unraisablehook = lambda _: None
 
 
 def _limit_memory(memory_mb: int) -> None:
