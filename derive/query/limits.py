@@ -336,8 +336,13 @@ def _attempt(graph: Graph, text: str, max_rows: int | None) -> tuple[Any, ...]:
 
 def _quiet() -> None:
     """A query stopped by MemoryError leaves generators that complain while they
-    are collected; in a worker that is noise on the user's terminal."""
+    are collected. A worker reports everything through its pipe, so its
+    standard error goes nowhere rather than onto the user's terminal."""
     sys.unraisablehook = lambda _: None
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
 
 
 def _limit_memory(memory_mb: int) -> None:
