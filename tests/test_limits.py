@@ -22,13 +22,17 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 def test_runaway_stopped_at_the_time_limit() -> None:
     """Through the real program: the process ends soon after the limit, exit 1."""
+    command = [*derive_command(), "--kb", str(PROJECT), "query", "--timeout", "1"]
+    warm = subprocess.run([*command, "ASK {}"], capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert warm.stdout == "true\n", warm.stderr  # the query graph is cached now
     start = time.monotonic()
-    done = subprocess.run([*derive_command(), "--kb", str(PROJECT), "query", "--timeout", "1",
-                           RUNAWAY], capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run([*command, RUNAWAY], capture_output=True, text=True, timeout=120,
+                          check=False)
     elapsed = time.monotonic() - start
+    assert done.stderr.startswith("Error: the query ran past the time limit of 1 s"), done.stderr
     assert done.returncode == 1
-    assert done.stderr.startswith("Error: the query ran past the time limit of 1 s")
-    assert elapsed < 15
+    assert elapsed < 20  # about 1 s past start-up; generous for a loaded CI machine
 
 
 @pytest.mark.parametrize(("args", "code", "needle"), [
