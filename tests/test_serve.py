@@ -317,7 +317,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?t . ?b a ?u }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def _count(url: str, text: str = COUNT, timeout: float = 10) -> int:
+def _count(url: str, text: str = COUNT, timeout: float = 60) -> int:
     response = HTTP.get(f"{url}/sparql", params={"query": text, "format": "json"},
                          timeout=timeout)
     assert response.status_code == 200, response.text

@@ -5,6 +5,7 @@ result formats."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,25 +34,34 @@ def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
     if graph is not None:
         return graph  # type: ignore[no-any-return]
     # The cache boundary: a miss parses the files and computes what they imply.
-    from derive.audit import audit, findings_graph
-    from derive.engine import provenance
-    from derive.engine.compiled import load
-    from derive.engine.outcomes import all_estimates
     from derive.kb import store
 
     graph = store.load(kb).graph
     if derived:
-        compiled = load(kb)
-        graph += provenance.results_graph(all_estimates(compiled), compiled.model)
-        graph += findings_graph(audit(compiled, graph))
+        for extra in derived_graphs(kb, graph):
+            graph += extra
     cache.write(kb, graph, name)
     return graph
+
+
+def derived_graphs(kb: KnowledgeBase, facts: Graph) -> tuple[Graph, Graph]:
+    """What queries see beyond the files: the estimates as PROV-O results, and
+    the audit's findings (``facts`` is the files' graph; it is not changed)."""
+    from derive.audit import audit, findings_graph
+    from derive.engine import provenance
+    from derive.engine.compiled import load
+    from derive.engine.outcomes import all_estimates
+
+    compiled = load(kb)
+    results = provenance.results_graph(all_estimates(compiled), compiled.model)
+    findings = findings_graph(audit(compiled, facts + results))
+    return results, findings
 
 
 def run(kb: KnowledgeBase, text: str, limits: Limits | None = None) -> QueryResult:
     """Parse, check and evaluate ``text`` over the knowledge base, stopped at
     the time limit and the row cap (defaults: ``Limits()``)."""
-    return bounds.run_forked(query_graph(kb), text, limits or Limits())
+    return bounds.run_forked(functools.partial(query_graph, kb), text, limits or Limits())
 
 
 def worker_pool(kb: KnowledgeBase, size: int, limits: Limits) -> WorkerPool:

@@ -8,10 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from derive.audit import audit, findings_graph
-from derive.engine import provenance
-from derive.engine.compiled import load
-from derive.engine.outcomes import all_estimates
+from derive.api.queries import derived_graphs
 from derive.kb import store
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import KB
@@ -37,10 +34,7 @@ def graphs(kb: KnowledgeBase, base: str = DEFAULT_GRAPH_BASE) -> list[NamedGraph
         graph = store.load(kb, [path]).graph
         merged += graph
         named.append(NamedGraph(base + kb.display(path), graph, kb.display(path)))
-    compiled = load(kb)
-    results = provenance.results_graph(all_estimates(compiled), compiled.model)
-    merged += results
-    findings = findings_graph(audit(compiled, merged))
+    results, findings = derived_graphs(kb, merged)
     named.append(NamedGraph(base + ESTIMATES_GRAPH, results, "derived estimates"))
     named.append(NamedGraph(base + FINDINGS_GRAPH, findings, "audit findings"))
     return named

@@ -82,21 +82,28 @@ def answer(graph: Graph, text: str, max_rows: int | None) -> QueryResult:
 # --------------------------------------------------------------------------
 
 
-def run_forked(graph: Graph, text: str, limits: Limits) -> QueryResult:
-    """Answer ``text`` in a forked child that is killed at the time limit."""
+def run_forked(load: Callable[[], Graph], text: str, limits: Limits) -> QueryResult:
+    """Answer ``text`` over ``load()`` in a forked child that is killed at the
+    time limit. The child loads the graph itself (a cached graph, or a store
+    opened read-only: nothing open is shared across the fork), and the limit
+    starts once it has."""
     if not limits.seconds or "fork" not in multiprocessing.get_all_start_methods():
-        return answer(graph, text, limits.max_rows)
+        return answer(load(), text, limits.max_rows)
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_forked_child, args=(graph, text, limits, writer), daemon=True
-    )
+    child = context.Process(target=_forked_child, args=(load, text, limits, writer),
+                            daemon=True)
     child.start()
     writer.close()
     try:
-        if not reader.poll(limits.seconds):
-            raise QueryTimeout(limits.timeout_message())
         try:
+            loaded = reader.poll(WORKER_START_SECONDS) and reader.recv()
+            if not loaded:
+                raise QueryError("the query process did not finish loading the graph in time")
+            if loaded[0] != "ready":
+                raise _rebuild(loaded)
+            if not reader.poll(limits.seconds):
+                raise QueryTimeout(limits.timeout_message())
             message = reader.recv()
         except EOFError:
             raise QueryError(_died(child)) from None
@@ -108,7 +115,14 @@ def run_forked(graph: Graph, text: str, limits: Limits) -> QueryResult:
     return _unpack(message)
 
 
-def _forked_child(graph: Graph, text: str, limits: Limits, conn: Connection) -> None:
+def _forked_child(load: Callable[[], Graph], text: str, limits: Limits,
+                  conn: Connection) -> None:
+    try:
+        graph = load()
+    except DeriveError as exc:
+        conn.send(("error", type(exc).__name__, str(exc), exc.exit_code))
+        return
+    conn.send(("ready",))
     _quiet()
     _limit_memory(limits.memory_mb)
     conn.send(_attempt(graph, text, limits.max_rows))

@@ -147,9 +147,7 @@ def build(kb: KnowledgeBase, compiled: Compiled, out: Path, fmt: str,
     if any(s.kind == "index" for s in sheets):
         wanted = set(model.estimates)
     computed = compute(compiled, scenario, wanted)
-    audit_findings = None if audit_findings is None else list(audit_findings)
-    audit = None if audit_findings is None else findings.shown(audit_findings)
-    site.attributions = None if audit_findings is None else findings.attributions(audit_findings)
+    audit = _with_findings(site, audit_findings)
     env = environment(kb, templates)
     written = []
     for sheet in sheets:
@@ -162,6 +160,17 @@ def build(kb: KnowledgeBase, compiled: Compiled, out: Path, fmt: str,
         write_atomic(target, text.encode("utf-8"))
         written.append(target)
     return written
+
+
+def _with_findings(site: Site, audit_findings: Iterable[Any] | None) -> Any | None:
+    """What sheets show of the audit: the findings per page (returned) and each
+    claim's attribution outcomes (on ``site``); None without an audit."""
+    if audit_findings is None:
+        site.attributions = None
+        return None
+    listed = list(audit_findings)
+    site.attributions = findings.attributions(listed)
+    return findings.shown(listed)
 
 
 def _context(model: Model, sheet: Sheet, computed: dict[str, list[estimate.Computed]],
@@ -197,7 +206,7 @@ class LiveSite:
         self.sheets = {s.filename("html"): s for s in everything(self.model, self.entities)}
         self.site = Site("html", set(self.sheets))
         self.computed = compute(compiled, None, set(self.model.estimates))
-        self.audit = None if audit_findings is None else findings.shown(audit_findings)
+        self.audit = _with_findings(self.site, audit_findings)
         self.env = environment(kb, templates)
 
     def render(self, filename: str) -> str | None:
