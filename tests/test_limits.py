@@ -86,3 +86,21 @@ def test_worker_pool_replaces_a_killed_worker() -> None:
         assert answer == queries.AskResult(True)
     finally:
         pool.close()
+
+
+def test_threaded_caller_gets_a_fresh_worker() -> None:
+    """A process running other threads must not fork (a copied lock could hang
+    the child): the query then runs in a fresh worker, bounded all the same."""
+    import threading
+
+    kb = KnowledgeBase(PROJECT)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with pytest.raises(QueryTimeout):
+            queries.run(kb, RUNAWAY, queries.Limits(seconds=1))
+        assert queries.run(kb, "ASK { ?s ?p ?o }") == queries.AskResult(True)
+    finally:
+        release.set()
+        other.join()

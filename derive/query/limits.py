@@ -5,8 +5,9 @@ end (a three-way cartesian product over the knowledge base does), so a bounded
 query runs in another process that is killed at the time limit. Two ways:
 
 * ``run_forked`` forks one child per query from a single-threaded caller (the
-  command line): the child shares the loaded graph copy-on-write, so nothing
-  is reloaded, and it is killed if it does not answer in time;
+  command line), which loads the graph and is killed if it does not answer in
+  time; a caller that runs other threads gets a fresh worker process instead,
+  since forking it could copy a lock another thread holds;
 * ``WorkerPool`` keeps a few worker processes, each holding the graph (the
   server: forking a process that runs threads is unsafe). A worker that runs
   past the limit is killed and replaced while the others go on answering.
@@ -86,9 +87,12 @@ def run_forked(load: Callable[[], Graph], text: str, limits: Limits) -> QueryRes
     """Answer ``text`` over ``load()`` in a forked child that is killed at the
     time limit. The child loads the graph itself (a cached graph, or a store
     opened read-only: nothing open is shared across the fork), and the limit
-    starts once it has."""
-    if not limits.seconds or "fork" not in multiprocessing.get_all_start_methods():
+    starts once it has. From a process with other threads, a fresh worker
+    process does the same."""
+    if not limits.seconds:
         return answer(load(), text, limits.max_rows)
+    if not _single_threaded():
+        return _run_in_fresh_worker(load, text, limits)
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_forked_child, args=(load, text, limits, writer),
@@ -113,6 +117,30 @@ def run_forked(load: Callable[[], Graph], text: str, limits: Limits) -> QueryRes
         child.join()
         reader.close()
     return _unpack(message)
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs one OS thread only, so that a fork copies no
+    lock another thread holds (a native thread pool, e.g. a store's, would
+    deadlock the child). Unknown (no /proc) counts as no."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def _run_in_fresh_worker(load: Callable[[], Graph], text: str,
+                         limits: Limits) -> QueryResult:
+    """The safe way from a threaded process: a one-off worker process
+    (``load`` must then be picklable, e.g. a partial of a module function)."""
+    pool = WorkerPool(load, (), 1, limits, respawn=False)
+    try:
+        pool.start()
+        return pool.run(text, limits)
+    finally:
+        pool.close()
 
 
 def _forked_child(load: Callable[[], Graph], text: str, limits: Limits,
@@ -153,11 +181,12 @@ class WorkerPool:
     then answer queries one at a time. ``run`` is blocking and thread-safe."""
 
     def __init__(self, loader: Callable[..., Graph], args: tuple[Any, ...], size: int,
-                 limits: Limits) -> None:
+                 limits: Limits, *, respawn: bool = True) -> None:
         if size < 1:
             raise errors.UsageError("a query pool needs at least one worker")
         self.size = size
         self.limits = limits
+        self.respawn = respawn
         self._loader = loader
         self._args = args
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -261,8 +290,11 @@ class WorkerPool:
         self._idle.put(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and start another in the background."""
+        """Kill ``worker`` and start another in the background (unless the
+        pool is closed, or was made for one query)."""
         self._discard(worker)
+        if not self.respawn:
+            return
 
         def relaunch() -> None:
             with contextlib.suppress(DeriveError):
@@ -309,7 +341,10 @@ class _Pipe:
 def _worker_entry() -> None:
     """A worker process's main: read the loader, load the graph, answer queries."""
     conn = _Pipe(int(sys.argv[1]), int(sys.argv[2]))
-    loader, args, memory_mb = conn.recv()
+    try:
+        loader, args, memory_mb = conn.recv()
+    except (EOFError, OSError):
+        return  # the pool closed before this worker started
     _worker_main(loader, args, conn, memory_mb)
 
 
