@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from derive import errors
-from derive.errors import DeriveError, QueryBusy, QueryError, QueryTimeout
+from derive.errors import DeriveError, QueryBusy, QueryError, QueryTimeout, QueryTooLarge
 from derive.kb.store import new_graph
 from derive.query import sparql
 from derive.query.sparql import AskResult, GraphResult, QueryResult, SelectResult
@@ -110,7 +110,7 @@ def run_forked(load: Callable[[], Graph], text: str, limits: Limits) -> QueryRes
                 raise QueryTimeout(limits.timeout_message())
             message = reader.recv()
         except EOFError:
-            raise QueryError(_died(child)) from None
+            raise QueryTooLarge(_died(limits)) from None
     finally:
         if child.is_alive():
             child.kill()
@@ -157,10 +157,12 @@ def _forked_child(load: Callable[[], Graph], text: str, limits: Limits,
     conn.close()
 
 
-def _died(process: Any) -> str:
+def _died(limits: Limits) -> str:
+    """Why a worker that vanished mid-query most likely did: an engine in native
+    code (pyoxigraph) aborts rather than raising MemoryError at the ceiling."""
     return (
-        f"the query process stopped unexpectedly (exit code {process.exitcode}); "
-        "it may have run out of memory"
+        "the query process stopped without answering, most likely at the memory limit "
+        f"({limits.memory_mb:,} MiB beyond the graph); narrow the query or add LIMIT"
     )
 
 
@@ -219,8 +221,7 @@ class WorkerPool:
             if worker is not None:
                 self._replace(worker)
                 worker = None
-            raise QueryError("the query worker stopped unexpectedly; it may have run out "
-                             "of memory") from None
+            raise QueryTooLarge(_died(limits)) from None
         finally:
             if worker is not None:
                 self._idle.put(worker)
