@@ -25,8 +25,24 @@ ent:x a dv:Country ; rdfs:label "X"@en .
 """
 
 
+# A metric that allows each unit, so that the claims validate: an estimate
+# never computes with a claim whose unit its metric does not allow.
+METRIC_FOR_UNIT = {
+    "dvu:FLOP": "metric:training-compute",
+    "unit:FLOPS": "metric:ai-compute-capacity",
+    "unit:TeraFLOPS": "metric:ai-compute-capacity",
+    "unit:PERCENT": "metric:share-of-ai-supercomputer-performance",
+    "unit:UNITLESS": "metric:share-of-ai-supercomputer-performance",
+    "unit:PERCENT-PER-YR": "metric:compute-growth-rate",
+    "unit:MO": "metric:training-compute-doubling-time",
+    "unit:YR": "metric:training-compute-doubling-time",
+    "unit:NUM": "metric:notable-ai-models",
+}
+
+
 def claim(name: str, value: float, unit: str, as_of: str = "2025", low: float | None = None,
-          high: float | None = None, metric: str = "metric:training-compute") -> str:
+          high: float | None = None, metric: str | None = None) -> str:
+    metric = metric or METRIC_FOR_UNIT.get(unit, "metric:training-compute")
     bounds = ""
     if low is not None:
         bounds = f"schema:minValue {low:E} ; schema:maxValue {high:E} ;"

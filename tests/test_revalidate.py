@@ -31,7 +31,8 @@ def _remove(kb: KBBuilder, name: str) -> None:
 EDITS: dict[str, Callable[[KBBuilder], None]] = {
     "nothing-changed": lambda kb: None,
     "claim-gets-a-wrong-unit": lambda kb: _write(
-        kb, "a.ttl", claim("a", 1e23, "unit:FLOPS") + claim("b", 2e23, "dvu:FLOP")),
+        kb, "a.ttl", claim("a", 1e23, "unit:FLOPS", metric="metric:training-compute")
+        + claim("b", 2e23, "dvu:FLOP")),
     "cited-source-removed-from-another-file": lambda kb: _remove(kb, "sources.ttl"),
     "new-file-with-a-bad-claim": lambda kb: _write(
         kb, "d.ttl", claim("d", 1.0, "dvu:FLOP", low=5.0, high=6.0)),
@@ -70,7 +71,7 @@ def test_incremental_report_equals_full_report(make_kb: KBBuilder, edit: str) ->
 
 def test_a_fix_clears_the_kept_problem(make_kb: KBBuilder) -> None:
     _write(make_kb, "sources.ttl", SOURCES)
-    _write(make_kb, "a.ttl", claim("a", 1e23, "unit:FLOPS"))
+    _write(make_kb, "a.ttl", claim("a", 1e23, "unit:FLOPS", metric="metric:training-compute"))
     assert _violations(make_kb) == ["claim:a"]
     _write(make_kb, "c.ttl", GOOD_C)  # an unrelated change keeps a's problem
     assert _violations(make_kb) == ["claim:a"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from derive.api.checked import load_checked
 from derive.engine import provenance
-from derive.engine.compiled import load
 from derive.engine.outcomes import Outcome, all_estimates
 from derive.kb.cache import write_atomic
 from derive.kb.locate import KnowledgeBase
@@ -16,7 +16,7 @@ from derive.kb.locate import KnowledgeBase
 def build(kb: KnowledgeBase) -> tuple[Path, list[Outcome]]:
     """Compute everything and write ``derived/estimates.ttl`` atomically; the
     path and the outcomes. Nothing under facts/ changes."""
-    compiled = load(kb)
+    compiled = load_checked(kb)
     done = all_estimates(compiled)
     text = provenance.build(done, compiled.model)
     kb.derived_dir.mkdir(exist_ok=True)

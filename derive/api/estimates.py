@@ -3,18 +3,24 @@ exists, compute everything for write-back. Nothing here prints."""
 
 from __future__ import annotations
 
+import math
+import re
+
+from derive.api.checked import load_checked
 from derive.engine import evaluate as engine
 from derive.engine import outcomes, report
-from derive.engine.compiled import Compiled, load, plan_with
+from derive.engine.compiled import Compiled, load, plan_with, withheld
 from derive.engine.outcomes import DEFAULT_SAMPLES, DEFAULT_SEED, Outcome
 from derive.engine.plan import Override, find_estimate, resolve_scenario, suggest
 from derive.engine.report import EstimateReport
-from derive.errors import UnknownName, UsageError
+from derive.errors import ModelError, UnknownName, UsageError
 from derive.kb.locate import KnowledgeBase
 from derive.kb.model import Model
 from derive.kb.namespaces import local_name
 from derive.render import estimate as render_estimate
 from derive.render import listing as render_listing
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def parse_override(text: str) -> Override:
@@ -24,30 +30,49 @@ def parse_override(text: str) -> Override:
     if not sep or not name.strip() or not rest:
         raise UsageError(f"--set {text!r}: write NAME=VALUE, e.g. --set china-compute-growth=40")
     number, _, unit = rest.partition(" ")
-    try:
-        value = float(number)
-    except ValueError:
-        raise UsageError(f"--set {text!r}: {number!r} is not a number") from None
+    # A decimal or scientific number as written in the facts (float() would
+    # also take "nan", "inf", "1_000" and other scripts' digits).
+    if not _NUMBER.fullmatch(number):
+        raise UsageError(f"--set {text!r}: {number!r} is not a number; write e.g. 40, "
+                         "0.4 or 4e1") from None
+    value = float(number)
+    if not math.isfinite(value):
+        raise UsageError(f"--set {text!r}: {number!r} is too large to compute with")
     return Override(name.strip(), value, unit.strip() or None)
+
+
+def _check_override_names(model: Model, overrides: list[Override] | tuple[Override, ...]) -> None:
+    """An unknown name in ``--set`` is reported before anything else."""
+    names = {local_name(iri) for table in (model.estimates, model.claims, model.parameters,
+                                           model.assumptions) for iri in table}
+    for override in overrides:
+        if override.name not in names:
+            raise UnknownName("claim, parameter, assumption or estimate (for --set)",
+                              override.name, suggest(override.name, sorted(names)))
 
 
 def estimate(kb: KnowledgeBase, name: str, *, scenario: str | None = None,
              samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
              overrides: list[Override] | tuple[Override, ...] = ()) -> EstimateReport:
     """Compute estimate ``name`` and its citation trail."""
-    return estimate_in(load(kb), name, scenario=scenario, samples=samples, seed=seed,
+    return estimate_in(load_checked(kb), name, scenario=scenario, samples=samples, seed=seed,
                        overrides=overrides)
 
 
 def estimate_in(compiled: Compiled, name: str, *, scenario: str | None = None,
                 samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
                 overrides: list[Override] | tuple[Override, ...] = ()) -> EstimateReport:
-    """``estimate`` over a compiled knowledge base already in memory (a server's)."""
+    """``estimate`` over a compiled knowledge base already in memory (a server's;
+    ``derive.api.checked.load_checked`` gives one that withholds rejected values)."""
     model = compiled.model
+    _check_override_names(model, overrides)
     iri = find_estimate(model, name)
     chosen = resolve_scenario(model, scenario, iri)
     if overrides:
         plan = plan_with(model, iri, chosen, {o.name: o for o in overrides})
+        blocked = withheld(plan, compiled.rejected)
+        if blocked is not None:
+            raise ModelError(blocked)
     else:
         plan = compiled.plan(iri, chosen.iri if chosen else None)
     evaluation = engine.evaluate(plan, samples=samples, seed=seed)
@@ -58,7 +83,7 @@ def estimate_in(compiled: Compiled, name: str, *, scenario: str | None = None,
 def all_estimates(kb: KnowledgeBase, samples: int = DEFAULT_SAMPLES,
                   seed: int = DEFAULT_SEED) -> list[Outcome]:
     """Every estimate under every scenario that applies to it (deduplicated)."""
-    return outcomes.all_estimates(load(kb), samples, seed)
+    return outcomes.all_estimates(load_checked(kb), samples, seed)
 
 
 def find_name(model: Model, name: str) -> str:

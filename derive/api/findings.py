@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from derive.api.checked import load_checked
 from derive.audit import KINDS, Finding, findings_graph, has_errors
 from derive.audit import audit as run_audit
+from derive.kb import store
 from derive.kb.cache import write_atomic
 from derive.kb.locate import KnowledgeBase
 from derive.render import audit as render_audit
@@ -15,8 +17,9 @@ __all__ = ["KINDS", "Finding", "audit", "has_errors", "render", "write_rdf"]
 
 
 def audit(kb: KnowledgeBase, kinds: tuple[str, ...] = ()) -> list[Finding]:
-    """Every finding about ``kb`` (only those of ``kinds`` when given), errors first."""
-    findings = run_audit(kb)
+    """Every finding about ``kb`` (only those of ``kinds`` when given), errors first.
+    Estimates that use a value validation rejects are not recomputed."""
+    findings = run_audit(load_checked(kb), store.load(kb).graph)
     return [f for f in findings if f.kind in kinds] if kinds else findings
 
 

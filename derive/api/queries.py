@@ -49,10 +49,10 @@ def derived_graphs(kb: KnowledgeBase, facts: Graph) -> tuple[Graph, Graph]:
     the audit's findings (``facts`` is the files' graph; it is not changed)."""
     from derive.audit import audit, findings_graph
     from derive.engine import provenance
-    from derive.engine.compiled import load
+    from derive.api.checked import load_checked
     from derive.engine.outcomes import all_estimates
 
-    compiled = load(kb)
+    compiled = load_checked(kb)
     results = provenance.results_graph(all_estimates(compiled), compiled.model)
     findings = findings_graph(audit(compiled, facts + results))
     return results, findings

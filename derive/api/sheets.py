@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from derive.api.checked import load_checked
 from derive.audit import audit
-from derive.engine.compiled import load
 from derive.kb import store
 from derive.kb.locate import KnowledgeBase
 from derive.render.sheets import site
@@ -21,7 +21,7 @@ def build(kb: KnowledgeBase, out: Path, fmt: str, names: list[str] | tuple[str, 
     ``with_audit=False`` leaves audit findings out (for output that must not change
     when the audit's checks do)."""
     site.check_options(fmt, names, everything_, templates)
-    compiled = load(kb)
+    compiled = load_checked(kb)
     findings = audit(compiled, store.load(kb).graph) if with_audit else None
     return site.build(kb, compiled, out, fmt, names, everything_=everything_,
                       templates=templates, scenario=scenario, audit_findings=findings)

@@ -13,6 +13,7 @@ from derive.errors import DeriveError, ModelError, UnitMismatch
 from derive.kb import cache
 from derive.kb.locate import KnowledgeBase
 from derive.kb.model import Model, Scenario
+from derive.kb.namespaces import local_name, short
 
 _ERRORS: dict[str, type[DeriveError]] = {
     "ModelError": ModelError, "UnitMismatch": UnitMismatch, "UnknownName": ModelError,
@@ -26,6 +27,7 @@ class Compiled:
 
     model: Model
     plans: dict[tuple[str, str | None], Plan | tuple[str, str]] = field(default_factory=dict)
+    rejected: dict[str, str] = field(default_factory=dict)  # see ``withhold``
 
     def plan(self, estimate: str, scenario: str | None) -> Plan:
         found = self.plans.get((estimate, scenario))
@@ -35,6 +37,31 @@ class Compiled:
             kind, message = found
             raise _ERRORS.get(kind, ModelError)(message)
         return found
+
+    def withhold(self, rejected: dict[str, str]) -> None:
+        """Replace every plan that uses a claim, assumption, parameter or
+        estimate in ``rejected`` (prefixed name -> the line validation gives)
+        by the error that says so: an estimate never runs on a value that
+        validation rejects."""
+        self.rejected = dict(rejected)
+        for key, found in self.plans.items():
+            if isinstance(found, Plan):
+                blocked = withheld(found, rejected)
+                if blocked is not None:
+                    self.plans[key] = ("ModelError", blocked)
+
+
+def withheld(plan: Plan, rejected: dict[str, str]) -> str | None:
+    """Why ``plan`` may not run, if it uses anything in ``rejected``."""
+    used = [plan.target, *(step.key for step in plan.steps)]
+    for leaf in plan.leaves.values():
+        used += [leaf.key, leaf.source, leaf.via or ""]
+    for iri in used:
+        line = rejected.get(short(iri)) if iri else None
+        if line is not None:
+            return (f"estimate {local_name(plan.target)} uses {short(iri)}, which derive "
+                    f"validate rejects ({line}); fix it first")
+    return None
 
 
 def compile_kb(kb: KnowledgeBase) -> Compiled:

@@ -20,6 +20,8 @@ from derive.engine import methods
 from derive.engine.formula import evaluate as evaluate_formula
 from derive.engine.formula import numeric_algebra
 from derive.engine.plan import Leaf, Plan
+from derive.errors import ModelError
+from derive.kb.namespaces import local_name
 
 LEVEL = 0.9
 _Z95 = 1.6448536269514722  # standard normal quantile at 0.95
@@ -110,9 +112,45 @@ def _draw(leaf: Leaf, size: int, rng: Any) -> Any:
     return rng.normal(mean, sd, size) * leaf.factor
 
 
+def _central(plan: Plan) -> dict[str, float]:
+    """Every node's central value in its own unit; an overflow, a division by
+    zero or a result that is not a finite number is an error naming the step."""
+    try:
+        with np.errstate(all="ignore"):
+            central_base = _run(plan, _central_base(plan))
+            _check_rates(plan, central_base)
+            values = {key: float(_in_units(plan, key, v)) for key, v in central_base.items()}
+    except (OverflowError, ZeroDivisionError) as exc:
+        what = "it divides by zero" if isinstance(exc, ZeroDivisionError) else "a number overflows"
+        raise ModelError(f"estimate {local_name(plan.target)} cannot be computed: {what}; "
+                         "check its inputs with --explain or --set") from None
+    for step in plan.steps:
+        if not math.isfinite(values[step.key]):
+            raise ModelError(
+                f"estimate {local_name(plan.target)}: step {local_name(step.key)} gives "
+                f"{values[step.key]}, not a finite number (an input is too large, or a divisor "
+                "is zero); check its inputs with --explain or --set")
+    return values
+
+
+def _check_rates(plan: Plan, central_base: dict[str, Any]) -> None:
+    """A compound growth rate of -100 %/yr or less is no growth rate: (1 + rate)
+    would be zero or negative, and its powers meaningless (or complex)."""
+    for step in plan.steps:
+        if step.method != "CompoundGrowth":
+            continue
+        key = dict(step.inputs)["rate"]
+        if not float(np.real(central_base[key])) > -1.0:
+            rate = _in_units(plan, key, central_base[key])
+            unit = plan.leaves[key].unit_text if key in plan.leaves else ""
+            raise ModelError(
+                f"estimate {local_name(step.key)}: a growth rate of {float(np.real(rate)):g}"
+                f"{' ' + unit if unit else ''} is not above -100% a year, so nothing can grow "
+                "or shrink by it; check the rate (--explain, --set)")
+
+
 def evaluate(plan: Plan, samples: int = 10_000, seed: int = 0) -> Evaluation:
-    central_base = _run(plan, _central_base(plan))
-    values = {key: float(_in_units(plan, key, v)) for key, v in central_base.items()}
+    values = _central(plan)
     evaluation = Evaluation(plan, values)
     uncertain = uncertain_leaves(plan)
     if not uncertain or samples <= 0:
@@ -128,11 +166,13 @@ def evaluate(plan: Plan, samples: int = 10_000, seed: int = 0) -> Evaluation:
         draws[leaf.key] = by_source[shared]
     base = _central_base(plan)
     base.update(draws)
-    sampled = _run(plan, base)
+    with np.errstate(all="ignore"):
+        sampled = _run(plan, base)
     for step in plan.steps:
         array = np.broadcast_to(np.asarray(sampled[step.key], dtype=float), (samples,))
         low, high = np.percentile(array / step.factor, [5.0, 95.0])
-        evaluation.intervals[step.key] = Interval(float(low), float(high))
+        if math.isfinite(low) and math.isfinite(high):  # else no interval rather than inf
+            evaluation.intervals[step.key] = Interval(float(low), float(high))
     evaluation.samples = samples
     evaluation.seed = seed
     evaluation.sensitivity = _tornado(plan, uncertain)
@@ -151,6 +191,11 @@ def _tornado(plan: Plan, uncertain: list[Leaf]) -> list[Sensitivity]:
             for other in plan.leaves.values():  # inputs sharing the claim move together
                 if (other.source or other.key) == (leaf.source or leaf.key):
                     base[other.key] = end * other.factor
-            ends.append(float(_run(plan, base)[plan.target]) / target_step.factor)
-        ranking.append(Sensitivity(leaf.key, ends[0], ends[1]))
+            try:
+                with np.errstate(all="ignore"):
+                    ends.append(float(_run(plan, base)[plan.target]) / target_step.factor)
+            except (OverflowError, ZeroDivisionError):
+                ends.append(math.nan)
+        if all(math.isfinite(end) for end in ends):  # an end that overflows ranks nothing
+            ranking.append(Sensitivity(leaf.key, ends[0], ends[1]))
     return sorted(ranking, key=lambda item: (-item.swing, item.key))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, URIRef
 from rdflib import RDFS as R
 
+from derive.errors import ModelError
 from derive.kb import dates
 from derive.kb.model import (
     Assumption,
@@ -22,7 +23,7 @@ from derive.kb.model import (
     SourceText,
     Unit,
 )
-from derive.kb.namespaces import DV, PREFIXES, local_name
+from derive.kb.namespaces import DV, PREFIXES, local_name, short
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -85,7 +86,11 @@ class _Reader:
         if value is None:
             return None
         datatype = getattr(value, "datatype", None)
-        return dates.parse(str(value), None if datatype is None else str(datatype))
+        try:
+            return dates.parse(str(value), None if datatype is None else str(datatype))
+        except ModelError as exc:  # name the claim: the date alone does not say where it is
+            raise ModelError(f"{short(str(subject))}: {short(predicate)} {exc}; "
+                             "run derive validate") from None
 
     def label(self, subject: Node) -> str:
         return self.text(subject, RDFS + "label") or local_name(str(subject))

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import rdflib
 from rdflib import Graph, Literal, URIRef
 
 from derive.errors import LoadError
+from derive.kb import lexical
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import PREFIXES, short
 
@@ -83,17 +85,26 @@ def _parse_into(graph: Graph, text: str, display: str, base: str | None) -> set[
         subjects.add(triple[0])
         if not bad:
             bad.extend(term for term in triple if _is_bad_term(term))
+        literal = triple[2]
+        if isinstance(literal, Literal) and literal.datatype is not None:
+            triple = (triple[0], triple[1], Literal(
+                str(literal), datatype=literal.datatype, normalize=normalize))
         return add(triple)
 
     rdflib_logger = logging.getLogger("rdflib")
     previous = rdflib_logger.level
     rdflib_logger.setLevel(logging.CRITICAL)  # rdflib logs bad IRIs before raising
     graph.add = recording_add  # type: ignore[method-assign]
+    # Check each literal as written: normalising first would turn "NaN" into
+    # "nan" and "1_000" into "1000.0", hiding forms XML Schema does not allow.
+    # What is stored is normalised as usual (recording_add).
+    normalize, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
     try:
         graph.parse(data=text, format="turtle", publicID=base)
     except Exception as exc:  # rdflib raises many unrelated types for bad input
         raise _as_load_error(exc, text, display) from None
     finally:
+        rdflib.NORMALIZE_LITERALS = normalize
         del graph.add
         rdflib_logger.setLevel(previous)
     if bad:
@@ -126,7 +137,9 @@ def _line_of(text: str, needle: str) -> int | None:
 
 def _is_bad_term(term: Node) -> bool:
     if isinstance(term, Literal):
-        return bool(term.ill_typed)
+        return bool(term.ill_typed) or (
+            term.datatype is not None and not lexical.is_well_formed(str(term), str(term.datatype))
+        )
     return isinstance(term, URIRef) and bool(_BAD_IRI_CHARS.search(term) or ":" not in term)
 
 

@@ -11,11 +11,12 @@ from derive.kb import store
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import DV, PREFIXES
 from derive.kb.store import LoadedGraph
-from derive.validate import incremental
+from derive.validate import incremental, one_value
 from derive.validate.quotes import quote_problems
 from derive.validate.report import ValidationReport, distinct
 from derive.validate.shacl import shacl_problems
 from derive.validate.state import State, save
+from derive.validate.values import value_problems
 
 # Classes whose instances count as described sources in the summary line.
 SOURCE_CLASSES = (
@@ -44,7 +45,8 @@ def run(kb: KnowledgeBase, state: State | None, context: str,
         shacl = [*incremental.kept_problems(state, affected, claims),
                  *shacl_problems(partial, shapes)]  # type: ignore[arg-type]
     report = ValidationReport(
-        problems=distinct([*shacl, *quote_problems(data)]),
+        problems=distinct([*one_value.merged(shacl, data), *quote_problems(data),
+                           *value_problems(data)]),
         claims=_count_instances(data.graph, (DV + "Claim",)),
         sources=_count_instances(data.graph, SOURCE_CLASSES),
     )

@@ -1,0 +1,38 @@
+"""The compiled knowledge base as every front end computes with it: plans
+that use a value ``derive validate`` rejects are withheld, each with the
+line that says why, so no estimate, fact sheet, query or audit ever runs on
+a value validation would refuse (a NaN, a second value from another file,
+a share of 175%...). Problems that leave the values alone (a missing quote,
+an unknown source) do not stop a computation: the validation reports them.
+Validation is incremental and kept, so this costs a full run only on the
+first command after a change."""
+
+from __future__ import annotations
+
+from derive.engine.compiled import Compiled, load
+from derive.kb.locate import KnowledgeBase
+from derive.validate import validate
+
+# A violation concerns a value an estimate computes with when its path starts
+# with one of these, or when it has no path (the shapes on a claim as a whole:
+# a share out of range, a duration that is not positive, a unit the metric
+# does not allow).
+VALUE_PROPERTIES = frozenset({
+    "dv:quantity", "dv:asOf", "dv:metric", "dv:targetDate", "dv:method", "dv:unit",
+    "dv:input", "dv:binding", "dv:expression", "dv:isDefault", "dv:from", "dv:role",
+    "dv:parameter", "qudt:value", "qudt:hasUnit", "schema:minValue", "schema:maxValue",
+})
+
+
+def load_checked(kb: KnowledgeBase) -> Compiled:
+    """``load(kb)`` with every plan that uses a rejected node withheld."""
+    compiled = load(kb)
+    rejected: dict[str, str] = {}
+    for problem in validate(kb).problems:
+        if problem.severity == "violation" and (
+            not problem.path or problem.path.split("/")[0] in VALUE_PROPERTIES
+        ):
+            rejected.setdefault(problem.focus, problem.line())
+    if rejected:
+        compiled.withhold(rejected)
+    return compiled
