@@ -52,6 +52,20 @@ def _not_finite(node: Node) -> bool:
         return True
 
 
+def _xsd_text(node: Node) -> str:
+    """A number as XML Schema writes it: ``NaN``, ``INF`` and ``-INF`` rather
+    than Python's ``nan`` and ``inf`` (a figure that overflows shows as ``INF``)."""
+    try:
+        number = float(node.toPython())  # type: ignore[union-attr, arg-type]
+    except (OverflowError, TypeError, ValueError):
+        return str(node)
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "INF" if number > 0 else "-INF"
+    return str(node)
+
+
 def _not_a_number(node: Node) -> bool:
     return not (isinstance(node, Literal) and str(node.datatype) in _NUMBERS)
 
@@ -91,7 +105,7 @@ RULES: tuple[Rule, ...] = (
     Rule("year-in-range", ("dv:asOf", "dv:targetDate", "dcterms:issued"),
          f"a date whose year is outside {dates.FIRST_YEAR}–{dates.LAST_YEAR}",
          f"{{property}} {{value}} is outside the years {dates.FIRST_YEAR}-{dates.LAST_YEAR} "
-         "derive computes with; give the year the claim holds for, e.g. "
+         "derive computes with; give a year in that range, e.g. "
          '{property} "2025"^^xsd:gYear', _year_out_of_range),
     Rule("target-date-typed", ("dv:targetDate",),
          "an estimate's `dv:targetDate` not typed `xsd:gYear`, `xsd:gYearMonth` or `xsd:date`",
@@ -101,7 +115,7 @@ RULES: tuple[Rule, ...] = (
                             "dv:citationLabel", "bibo:locator", "dv:role", "dv:expression"),
          "a quote, statement, label, title, citation label, locator, role or formula that is "
          "empty, only whitespace, or not a plain or language-tagged string",
-         "{property} {value} is not text; write the words themselves as a string, "
+         "{property} {value} is empty or not text; write the words themselves as a string, "
          'e.g. {property} "..."', _empty_text),
     Rule("reference-is-iri", ("dv:method", "dv:unit", "dv:from", "dv:parameter",
                               "dv:inScenario", "dv:reproduces"),
@@ -130,8 +144,7 @@ def _check(data: LoadedGraph, rule: Rule) -> Iterator[Problem]:
             if isinstance(owner, BNode) and data.file_of(owner) is None:
                 continue  # ontology's own blank nodes (lists, restrictions)
             steps = [nested_path(graph, subject, owner), prop]
-            # A non-finite number as written ("NaN", "1e400"), not as Python reads it.
-            shown = str(value) if rule.id == "finite-number" else term_text(value)
+            shown = _xsd_text(value) if rule.id == "finite-number" else term_text(value)
             yield Problem(
                 "violation",
                 data.file_of(owner) or "",
