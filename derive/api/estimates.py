@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from derive.api.checked import load_checked
 from derive.engine import evaluate as engine
@@ -25,10 +26,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 def parse_override(text: str) -> Override:
     """``NAME=VALUE`` or ``NAME=VALUE UNIT`` (e.g. ``china-compute-growth=40 percent/year``)."""
-    name, sep, rest = text.partition("=")
-    rest = rest.strip()
-    if not sep or not name.strip() or not rest:
-        raise UsageError(f"--set {text!r}: write NAME=VALUE, e.g. --set china-compute-growth=40")
+    name, rest = _split_override(text)
     number, _, unit = rest.partition(" ")
     # A decimal or scientific number as written in the facts (float() would
     # also take "nan", "inf", "1_000" and other scripts' digits).
@@ -38,45 +36,56 @@ def parse_override(text: str) -> Override:
     value = float(number)
     if not math.isfinite(value):
         raise UsageError(f"--set {text!r}: {number!r} is too large to compute with")
-    return Override(name.strip(), value, unit.strip() or None)
+    return Override(name, value, unit.strip() or None)
 
 
-def _check_override_names(model: Model, overrides: list[Override] | tuple[Override, ...]) -> None:
-    """An unknown name in ``--set`` is reported before anything else."""
+def _split_override(text: str) -> tuple[str, str]:
+    name, sep, rest = text.partition("=")
+    if not sep or not name.strip() or not rest.strip():
+        raise UsageError(f"--set {text!r}: write NAME=VALUE, e.g. --set china-compute-growth=40")
+    return name.strip(), rest.strip()
+
+
+def _overrides(model: Model, given: Sequence[Override | str]) -> list[Override]:
+    """The ``--set`` values, their names checked first: an unknown name is
+    reported before a malformed value, an unknown estimate or scenario."""
     names = {local_name(iri) for table in (model.estimates, model.claims, model.parameters,
                                            model.assumptions) for iri in table}
-    for override in overrides:
-        if override.name not in names:
+    for item in given:
+        name = item.name if isinstance(item, Override) else _split_override(item)[0]
+        if name not in names:
             raise UnknownName("claim, parameter, assumption or estimate (for --set)",
-                              override.name, suggest(override.name, sorted(names)))
+                              name, suggest(name, sorted(names)))
+    return [item if isinstance(item, Override) else parse_override(item) for item in given]
 
 
 def estimate(kb: KnowledgeBase, name: str, *, scenario: str | None = None,
              samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
-             overrides: list[Override] | tuple[Override, ...] = ()) -> EstimateReport:
-    """Compute estimate ``name`` and its citation trail."""
+             overrides: Sequence[Override | str] = ()) -> EstimateReport:
+    """Compute estimate ``name`` and its citation trail. ``overrides`` are
+    ``Override``s or the ``NAME=VALUE [UNIT]`` texts of ``--set``."""
     return estimate_in(load_checked(kb), name, scenario=scenario, samples=samples, seed=seed,
                        overrides=overrides)
 
 
 def estimate_in(compiled: Compiled, name: str, *, scenario: str | None = None,
                 samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
-                overrides: list[Override] | tuple[Override, ...] = ()) -> EstimateReport:
+                overrides: Sequence[Override | str] = ()) -> EstimateReport:
     """``estimate`` over a compiled knowledge base already in memory (a server's;
     ``derive.api.checked.load_checked`` gives one that withholds rejected values)."""
     model = compiled.model
-    _check_override_names(model, overrides)
+    sets = _overrides(model, overrides)
     iri = find_estimate(model, name)
     chosen = resolve_scenario(model, scenario, iri)
-    if overrides:
-        plan = plan_with(model, iri, chosen, {o.name: o for o in overrides})
+    if sets:
+        plan = plan_with(model, iri, chosen, {o.name: o for o in sets})
         blocked = withheld(plan, compiled.rejected)
         if blocked is not None:
             raise ModelError(blocked)
     else:
         plan = compiled.plan(iri, chosen.iri if chosen else None)
     evaluation = engine.evaluate(plan, samples=samples, seed=seed)
-    shown = {o.name: f"{o.value:g}" + (f" {o.unit}" if o.unit else "") for o in overrides}
+    shown = {o.name: f"{o.value:g}" + (f" {o.unit}" if o.unit else "") for o in sets}
     return report.build(model, plan, evaluation, shown)
 
 

@@ -34,7 +34,7 @@ def estimate(name: str, explain: bool, scenario: str | None, overrides: tuple[st
     from derive.api import estimates as api
 
     report = api.estimate(current_kb(), name, scenario=scenario, samples=samples, seed=seed,
-                          overrides=[api.parse_override(text) for text in overrides])
+                          overrides=overrides)
     click.echo(api.render(report, fmt, explain=explain), nl=False)
 
 

@@ -55,8 +55,9 @@ def quantity_of(model: Model, unit_iri: str) -> Any:
 def parse(expression: str, name: str | None = None) -> Any:
     try:
         quantity = registry().parse_expression(expression)
-    except (pint.errors.PintError, SyntaxError, TypeError, AttributeError) as exc:
-        raise UnitMismatch(f"cannot read unit {name or expression!r}: {exc}") from None
+    except Exception as exc:  # hostile text: pint's parser also raises AssertionError & co.
+        detail = str(exc).strip() or "it is not a unit expression (e.g. percent/year, FLOP/s)"
+        raise UnitMismatch(f"cannot read unit {name or expression!r}: {detail}") from None
     if not isinstance(quantity, registry().Quantity):
         quantity = registry().Quantity(quantity)
     return quantity
