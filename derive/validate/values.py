@@ -58,7 +58,8 @@ def _xsd_text(node: Node) -> str:
     try:
         number = float(node.toPython())  # type: ignore[union-attr, arg-type]
     except (OverflowError, TypeError, ValueError):
-        return str(node)
+        text = str(node)
+        return text if len(text) <= 16 else f"{text[:12]}… ({len(text)} characters)"
     if math.isnan(number):
         return "NaN"
     if math.isinf(number):
