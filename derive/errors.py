@@ -33,6 +33,13 @@ class KnowledgeBaseNotFound(DeriveError):
     exit_code = 2
 
 
+class OutputError(DeriveError):
+    """A file the user asked for cannot be written (a folder that is a file,
+    or that cannot be created or written)."""
+
+    exit_code = 2
+
+
 class UsageError(DeriveError):
     """The command was given arguments that cannot work."""
 

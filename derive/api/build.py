@@ -9,7 +9,7 @@ from pathlib import Path
 from derive.api.checked import load_checked
 from derive.engine import provenance
 from derive.engine.outcomes import Outcome, all_estimates
-from derive.kb.cache import write_atomic
+from derive.kb.cache import write_output
 from derive.kb.locate import KnowledgeBase
 
 
@@ -19,7 +19,6 @@ def build(kb: KnowledgeBase) -> tuple[Path, list[Outcome]]:
     compiled = load_checked(kb)
     done = all_estimates(compiled)
     text = provenance.build(done, compiled.model)
-    kb.derived_dir.mkdir(exist_ok=True)
     target = kb.derived_dir / "estimates.ttl"
-    write_atomic(target, text.encode("utf-8"))
+    write_output(target, text.encode("utf-8"))
     return target, done

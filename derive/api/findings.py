@@ -9,7 +9,7 @@ from derive.api.checked import load_checked
 from derive.audit import KINDS, Finding, findings_graph, has_errors
 from derive.audit import audit as run_audit
 from derive.kb import store
-from derive.kb.cache import write_atomic
+from derive.kb.cache import write_output
 from derive.kb.locate import KnowledgeBase
 from derive.render import audit as render_audit
 
@@ -31,4 +31,4 @@ def render(findings: list[Finding], fmt: str) -> str:
 def write_rdf(findings: list[Finding], path: Path) -> None:
     """The findings as Turtle (``dv:Finding``s), written atomically to ``path``."""
     turtle = findings_graph(findings).serialize(format="turtle")
-    write_atomic(path, turtle.encode("utf-8"))
+    write_output(path, turtle.encode("utf-8"))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from derive import __version__
+from derive.errors import OutputError
 from derive.kb.locate import KnowledgeBase
 
 FORMAT = 2
@@ -92,3 +93,28 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """``write_atomic`` for a file the user asked for, creating its folder:
+    a failure is one line naming the file, never a traceback, and leaves any
+    earlier version of the file whole."""
+    ensure_folder(path.parent)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; choose a folder "
+                          "you can write to") from None
+
+
+def ensure_folder(path: Path) -> None:
+    """Create the folder ``path`` (and its parents) for output the user asked for."""
+    for folder in (path, *path.parents):
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"cannot create the folder {path}: {folder} is a file; choose "
+                              "a folder you can write to")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder {path}: {exc.strerror or exc}; choose a "
+                          "folder you can write to") from None

@@ -17,7 +17,7 @@ from derive.engine.compiled import Compiled
 from derive.engine.outcomes import DEFAULT_SAMPLES, DEFAULT_SEED, all_estimates
 from derive.engine.plan import resolve_scenario, suggest
 from derive.errors import DeriveError, UnknownName, UsageError
-from derive.kb.cache import write_atomic
+from derive.kb.cache import ensure_folder, write_output
 from derive.kb.locate import KnowledgeBase
 from derive.kb.model import Claim, Model
 from derive.kb.namespaces import local_name
@@ -140,7 +140,7 @@ def build(kb: KnowledgeBase, compiled: Compiled, out: Path, fmt: str,
         sheets = everything(model, entities)
     else:
         sheets = list(dict.fromkeys(resolve(model, entities, name) for name in names))
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out)
     existing = {p.name for p in out.iterdir() if p.suffix == f".{fmt}"}
     site = Site(fmt, existing | {sheet.filename(fmt) for sheet in sheets})
     wanted = {s.iri for s in sheets if s.kind == "estimate"}
@@ -157,7 +157,7 @@ def build(kb: KnowledgeBase, compiled: Compiled, out: Path, fmt: str,
             written += _write_charts(out, page)
         text = _render(env, fmt, sheet, page)
         target = out / sheet.filename(fmt)
-        write_atomic(target, text.encode("utf-8"))
+        write_output(target, text.encode("utf-8"))
         written.append(target)
     return written
 
@@ -224,6 +224,6 @@ def _write_charts(out: Path, page: dict[str, Any]) -> list[Path]:
     for scenario in page.get("scenarios", []):
         if scenario.get("chart") and scenario.get("chart_file"):
             target = out / scenario["chart_file"]
-            write_atomic(target, (scenario["chart"] + "\n").encode("utf-8"))
+            write_output(target, (scenario["chart"] + "\n").encode("utf-8"))
             written.append(target)
     return written
