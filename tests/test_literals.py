@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from derive.cli import cli
 
-EXAMPLES = int(os.environ.get("DERIVE_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("DERIVE_FUZZ_EXAMPLES", "40"))
 SEED = int(os.environ.get("DERIVE_FUZZ_SEED", "0"))
 
 

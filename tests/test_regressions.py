@@ -193,3 +193,31 @@ def test_claim_given_a_second_value_in_another_file_is_not_estimated(
     result = estimate(invoke, kb)
     assert result.exit_code == 1
     assert "uses claim:x, which derive validate rejects" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ("sheet", "--all", "--out", "{file}/sheets"), ("sheet", "--all", "--out", "/proc/derive-x"),
+    ("audit", "--rdf", "{file}/findings.ttl"), ("audit", "--rdf", "/proc/findings.ttl"),
+], ids=["sheet-under-a-file", "sheet-folder-cannot-be-created", "audit-rdf-under-a-file",
+        "audit-rdf-cannot-be-written"])
+def test_output_that_cannot_be_written_is_one_line_not_an_internal_error(
+        make_kb: KBBuilder, invoke: Callable[..., Result], tmp_path: Path,
+        args: tuple[str, ...]) -> None:
+    # NotADirectoryError and FileNotFoundError ended in "internal error".
+    (tmp_path / "file").write_text("x\n", encoding="utf-8")
+    argv = [a.replace("{file}", str(tmp_path / "file")) for a in args]
+    result = invoke(*argv, kb=kb_with(make_kb))
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: cannot ")
+    assert "choose a folder you can write to" in result.output
+
+
+def test_build_with_derived_a_file_is_one_line(make_kb: KBBuilder,
+                                               invoke: Callable[..., Result]) -> None:
+    kb = kb_with(make_kb)
+    (kb.root / "derived").write_text("in the way\n", encoding="utf-8")
+    result = invoke("build", kb=kb)
+    assert result.exit_code == 2
+    assert result.output == (f"Error: cannot create the folder {kb.root / 'derived'}: "
+                             f"{kb.root / 'derived'} is a file; choose a folder you can write "
+                             "to\n")
