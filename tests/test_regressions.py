@@ -221,3 +221,24 @@ def test_build_with_derived_a_file_is_one_line(make_kb: KBBuilder,
     assert result.output == (f"Error: cannot create the folder {kb.root / 'derived'}: "
                              f"{kb.root / 'derived'} is a file; choose a folder you can write "
                              "to\n")
+
+
+def test_no_front_end_computes_with_a_rejected_value(
+        make_kb: KBBuilder, invoke: Callable[..., Result], tmp_path: Path) -> None:
+    # Build, fact sheets and queries computed the estimate from a NaN figure.
+    kb = kb_with(make_kb, value='"NaN"^^xsd:double')
+    built = invoke("build", kb=kb)
+    assert built.exit_code == 0
+    assert "not computed: estimate grown uses claim:x, which derive validate rejects" in (
+        built.output)
+    derived = (kb.root / "derived" / "estimates.ttl").read_text(encoding="utf-8")
+    assert "dv:EstimateResult" not in derived
+    queried = invoke("query", "SELECT ?v WHERE { ?r a dv:EstimateResult ; qudt:value ?v }",
+                     kb=kb)
+    assert queried.exit_code == 0
+    assert "(0 rows)" in queried.output
+    sheet = invoke("sheet", "grown", "--out", str(tmp_path / "s"), "--format", "md", kb=kb)
+    assert sheet.exit_code == 0
+    page = (tmp_path / "s" / "estimate-grown.md").read_text(encoding="utf-8")
+    assert "**Cannot be computed under this scenario.** estimate grown uses claim:x, which " \
+           "derive validate rejects" in page
