@@ -242,3 +242,22 @@ def test_no_front_end_computes_with_a_rejected_value(
     page = (tmp_path / "s" / "estimate-grown.md").read_text(encoding="utf-8")
     assert "**Cannot be computed under this scenario.** estimate grown uses claim:x, which " \
            "derive validate rejects" in page
+
+
+def test_negative_seed_is_a_usage_error_not_an_internal_error(
+        make_kb: KBBuilder, invoke: Callable[..., Result]) -> None:
+    # numpy's default_rng(-1) raised ValueError: "internal error" for an estimate with ranges.
+    kb = kb_with(make_kb, min="1.0E20", max="3.0E20")
+    assert estimate(invoke, kb).exit_code == 0
+    result = estimate(invoke, kb, "--seed", "-1")
+    assert result.exit_code == 2
+    assert "Invalid value for '--seed': -1 is not in the range x>=0." in result.output
+
+
+def test_samples_are_bounded_so_memory_is(make_kb: KBBuilder,
+                                          invoke: Callable[..., Result]) -> None:
+    # --samples 10000000000 tried to allocate arrays of ten billion draws.
+    result = estimate(invoke, kb_with(make_kb, min="1.0E20", max="3.0E20"),
+                      "--samples", "10000000000")
+    assert result.exit_code == 2
+    assert "is not in the range 0<=x<=10000000" in result.output

@@ -73,6 +73,8 @@ def estimate_in(compiled: Compiled, name: str, *, scenario: str | None = None,
                 overrides: Sequence[Override | str] = ()) -> EstimateReport:
     """``estimate`` over a compiled knowledge base already in memory (a server's;
     ``derive.api.checked.load_checked`` gives one that withholds rejected values)."""
+    if samples < 0 or seed < 0:
+        raise UsageError(f"samples ({samples}) and seed ({seed}) must be 0 or more")
     model = compiled.model
     sets = _overrides(model, overrides)
     iri = find_estimate(model, name)

@@ -6,6 +6,9 @@ import click
 
 from derive.cli.common import current_kb, guarded
 
+# numpy holds a few arrays of this many draws per node of the estimate.
+MAX_SAMPLES = 10_000_000
+
 
 @click.command()
 @click.argument("name")
@@ -14,10 +17,12 @@ from derive.cli.common import current_kb, guarded
 @click.option("--set", "overrides", multiple=True, metavar="INPUT=VALUE",
               help="Override a claim, parameter or estimate for this run, in its own unit or "
               "with one: --set china-compute-growth='40 percent/year'. Repeatable.")
-@click.option("--samples", type=click.IntRange(min=0), default=10_000, show_default=True,
-              help="Monte Carlo draws for inputs with ranges (0: exact value only).")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Random seed: the same seed gives the same interval.")
+@click.option("--samples", type=click.IntRange(min=0, max=MAX_SAMPLES), default=10_000,
+              show_default=True,
+              help="Monte Carlo draws for inputs with ranges (0: exact value only; at most "
+              "10,000,000, which needs about a gigabyte of memory).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Random seed, 0 or more: the same seed gives the same interval.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
               show_default=True)
 @guarded
