@@ -43,6 +43,27 @@ scen:base a dv:Scenario ; rdfs:label "base"@en ; dv:isDefault true ;
 """
 
 
+# A stored part of the report's text, for the checks on dv:SourceText.
+PART = """\
+src:report-abstract a dv:SourceText ;
+    dcterms:isPartOf src:report ;
+    bibo:locator "abstract" ;
+    dv:localText "texts/essay.txt" ;
+    dv:readFrom "https://example.org/report"^^xsd:anyURI ;
+    dv:readOn "2025-11-12"^^xsd:date ;
+    dv:readVia dv:StoredCopy ;
+    dcterms:license <http://creativecommons.org/publicdomain/zero/1.0/> .
+"""
+
+
+def _part(line: str, message: str, severity: str = "violation", new: str = "") -> Case:
+    """The stored part with ``line`` left out (or replaced by ``new``)."""
+    assert PART.count(line) == 1
+    return Case(f"facts/part.ttl: src:report-abstract: {severity}: {message}",
+                files={"part.ttl": PART.replace(line, new)},
+                exit_code=1 if severity == "violation" else 0)
+
+
 class Case(NamedTuple):
     line: str  # the exact line derive validate must print
     claims: tuple[str, str] | None = None  # (old, new) in the claims template
@@ -225,6 +246,31 @@ CASES: dict[str, Case] = {
         'facts/sources.ttl: src:report: violation: dcterms:issued "March 2024" is not a date; '
         "type it xsd:gYear, xsd:gYearMonth or xsd:date",
         sources=('"2024-03"^^xsd:gYearMonth', '"March 2024"')),
+    # --- shapes: stored parts of a source's text ---------------------------------------------
+    "SourceTextShape dcterms:isPartOf minCount+maxCount+nodeKind": _part(
+        "    dcterms:isPartOf src:report ;\n",
+        "stored text without exactly one dcterms:isPartOf; name the source it is part of"),
+    "SourceTextShape bibo:locator minCount+maxCount+datatype": _part(
+        '    bibo:locator "abstract" ;\n',
+        'stored text without bibo:locator; say which part it is ("abstract", "section 3", '
+        '"p. 12")'),
+    "SourceTextShape dv:localText minCount+maxCount": _part(
+        '    dv:localText "texts/essay.txt" ;\n',
+        "stored text without dv:localText; give the file under facts/ that holds it"),
+    "SourceTextShape dv:readFrom minCount": _part(
+        '    dv:readFrom "https://example.org/report"^^xsd:anyURI ;\n',
+        "stored text without dv:readFrom; record the address it was read from"),
+    "SourceTextShape dv:readOn minCount+maxCount+datatype": _part(
+        '    dv:readOn "2025-11-12"^^xsd:date ;\n',
+        "stored text without one dv:readOn date (xsd:date); record when it was read"),
+    "SourceTextShape dv:readVia minCount+maxCount+in": _part(
+        "    dv:readVia dv:StoredCopy ;\n",
+        "stored text without dv:readVia dv:LivePage or dv:StoredCopy; say how it was read"),
+    "SourceTextShape dcterms:license minCount": _part(
+        "    dv:readVia dv:StoredCopy ;\n    dcterms:license <http://creativecommons.org/"
+        "publicdomain/zero/1.0/> .\n",
+        "stored text without dcterms:license; record the licence that allows keeping it",
+        "warning", "    dv:readVia dv:StoredCopy .\n"),
     # --- Python: values ---------------------------------------------------------------------
     "finite-number qudt:value": Case(
         "facts/claims.ttl: claim:us-share: violation: qudt:value NaN is not a finite number; "
