@@ -58,7 +58,8 @@ ent:x a dv:Country ; rdfs:label "X"@en .
 DEFAULTS = {
     "value": "1.9E20", "min": None, "max": None, "unit": "unit:FLOPS", "as_of": '"2025"^^xsd:gYear',
     "quote": '"China holds 15%"', "label": '"x"@en', "about": "ent:x", "metric":
-    "metric:ai-compute-capacity", "target": '"2027"^^xsd:gYear',
+    "metric:ai-compute-capacity", "target": '"2027"^^xsd:gYear', "method": "dv:CompoundGrowth",
+    "base": "claim:x", "estimate_unit": "unit:FLOPS",
 }
 
 
@@ -89,10 +90,10 @@ claim:rate a dv:QuantitativeClaim ;
 
 est:grown a dv:Estimate ;
     rdfs:label "grown"@en ;
-    dv:method dv:CompoundGrowth ;
-    dv:input [ dv:role "base" ; dv:from claim:x ] , [ dv:role "rate" ; dv:from claim:rate ] ;
+    dv:method {v["method"]} ;
+    dv:input [ dv:role "base" ; dv:from {v["base"]} ] , [ dv:role "rate" ; dv:from claim:rate ] ;
     dv:targetDate {v["target"]} ;
-    dv:unit unit:FLOPS .
+    dv:unit {v["estimate_unit"]} .
 """
 
 
@@ -143,7 +144,8 @@ def assert_finite_or_refused(estimated: Result) -> None:
                    if not isinstance(n, str)), report
     else:
         assert estimated.exit_code == 1, estimated.output
-        assert estimated.output.startswith("Error: estimate grown"), estimated.output
+        assert estimated.output.startswith("Error: "), estimated.output
+        assert "grown" in estimated.output.splitlines()[0], estimated.output
 
 
 # --- XML Schema, written out from the standard (the oracle) -----------------------------------
@@ -355,3 +357,31 @@ def test_set(value: str, name: str) -> None:
         assert estimated.exit_code in (1, 2)
         if name == "nosuch":
             assert "named 'nosuch'" in estimated.output, estimated.output
+
+
+REFERENCES = {
+    "method": st.sampled_from(["dv:CompoundGrowth", "dv:Sum", "dv:Ratio", "dv:Formula",
+                               "dv:NoSuchMethod", '"CompoundGrowth"', "claim:x", "42"]),
+    "base": st.sampled_from(["claim:x", "claim:rate", "claim:nosuch", "est:grown", "ent:x",
+                             '"claim:x"', "param:p", "<urn:x>"]),
+    "estimate_unit": st.sampled_from(["unit:FLOPS", "unit:TeraFLOPS", "dvu:FLOP", "unit:NUM",
+                                      "unit:nosuch", '"FLOP/s"', "claim:x"]),
+}
+
+
+@fuzz
+@given(data=st.data(), place=st.sampled_from(sorted(REFERENCES)))
+def test_estimate_references(data: st.DataObject, place: str) -> None:
+    """An estimate's method, input and unit: whatever they name, derive says
+    what is wrong in one line, and computes only from accepted values."""
+    reference = data.draw(REFERENCES[place])
+    validated, estimated = run(**{place: reference})
+    for result in (validated, estimated):
+        assert "Traceback" not in result.output and "internal error" not in result.output
+    assert validated.exit_code in (0, 1), validated.output
+    if reference.startswith('"') or reference == "42":  # a literal where an IRI belongs
+        assert validated.exit_code == 1
+        prop = {"method": "dv:method", "base": "dv:from", "estimate_unit": "dv:unit"}[place]
+        assert f"facts/claims.ttl: est:grown: violation: {prop} " in validated.output
+        assert estimated.exit_code == 1
+    assert_finite_or_refused(estimated)

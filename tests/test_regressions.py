@@ -261,3 +261,11 @@ def test_samples_are_bounded_so_memory_is(make_kb: KBBuilder,
                       "--samples", "10000000000")
     assert result.exit_code == 2
     assert "is not in the range 0<=x<=10000000" in result.output
+
+
+def test_undefined_estimate_unit_names_the_estimate(make_kb: KBBuilder,
+                                                    invoke: Callable[..., Result]) -> None:
+    # "Error: unit unit:nosuch is not defined" did not say which estimate.
+    result = estimate(invoke, kb_with(make_kb, estimate_unit="unit:nosuch"))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: estimate grown: unit unit:nosuch is not defined")

@@ -206,9 +206,9 @@ class _Compiler:
             else:
                 assert method.unit is not None
                 result = method.unit(values, horizons)
+            declared = units.quantity_of(self.model, estimate.unit)
         except UnitMismatch as exc:
             raise UnitMismatch(f"{where}: {exc}") from None
-        declared = units.quantity_of(self.model, estimate.unit)
         if not units.same_dimension(result, declared):
             raise UnitMismatch(
                 f"{where}: its inputs give a result in {units.describe(result)}, which cannot be "
