@@ -269,3 +269,23 @@ def test_undefined_estimate_unit_names_the_estimate(make_kb: KBBuilder,
     result = estimate(invoke, kb_with(make_kb, estimate_unit="unit:nosuch"))
     assert result.exit_code == 1
     assert result.output.startswith("Error: estimate grown: unit unit:nosuch is not defined")
+
+
+def test_audit_never_computes_with_a_rejected_figure(tmp_path: Path,
+                                                     invoke: Callable[..., Result]) -> None:
+    # The share-total and exceeds-stock checks printed "nan FLOP/s at 15% implies nan".
+    import re
+    import shutil
+
+    from conftest import PROJECT
+
+    for folder in ("ontology", "facts"):
+        shutil.copytree(PROJECT / folder, tmp_path / folder)
+    claims_file = tmp_path / "facts" / "claims-supercomputers.ttl"
+    text = claims_file.read_text(encoding="utf-8")
+    assert text.count("qudt:value 1.9E20 ;") == 1
+    claims_file.write_text(text.replace("qudt:value 1.9E20 ;", 'qudt:value "NaN"^^xsd:double ;'),
+                           encoding="utf-8")
+    result = invoke("audit", "--format", "json", kb=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert not re.search(r"\bnan\b", result.output, re.I), result.output

@@ -6,7 +6,7 @@ compiler, inside ``compile_kb``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from derive.engine.plan import Override, Plan
 from derive.errors import DeriveError, ModelError, UnitMismatch
@@ -44,6 +44,10 @@ class Compiled:
         by the error that says so: an estimate never runs on a value that
         validation rejects."""
         self.rejected = dict(rejected)
+        for iri, claim in list(self.model.claims.items()):
+            if short(iri) in rejected and claim.value is not None:
+                # shown and checked (audit, sheets) without the figure validation rejects
+                self.model.claims[iri] = replace(claim, value=None, low=None, high=None)
         for key, found in self.plans.items():
             if isinstance(found, Plan):
                 blocked = withheld(found, rejected)
