@@ -289,3 +289,15 @@ def test_audit_never_computes_with_a_rejected_figure(tmp_path: Path,
     result = invoke("audit", "--format", "json", kb=tmp_path)
     assert result.exit_code == 0, result.output
     assert not re.search(r"\bnan\b", result.output, re.I), result.output
+
+
+def test_set_unknown_name_with_an_empty_value_is_reported_as_unknown(
+        make_kb: KBBuilder, invoke: Callable[..., Result]) -> None:
+    # Found by the long fuzz run: "--set nosuch=" said "write NAME=VALUE" first.
+    result = estimate(invoke, kb_with(make_kb), "--set", "nosuch=")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: no claim, parameter, assumption or estimate (for --set) named 'nosuch'.")
+    empty = estimate(invoke, kb_with(make_kb), "--set", "rate=")
+    assert empty.exit_code == 2
+    assert "Error: --set 'rate=': write NAME=VALUE" in empty.output

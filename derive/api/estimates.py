@@ -27,6 +27,8 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 def parse_override(text: str) -> Override:
     """``NAME=VALUE`` or ``NAME=VALUE UNIT`` (e.g. ``china-compute-growth=40 percent/year``)."""
     name, rest = _split_override(text)
+    if not rest:
+        raise UsageError(f"--set {text!r}: write NAME=VALUE, e.g. --set china-compute-growth=40")
     number, _, unit = rest.partition(" ")
     # A decimal or scientific number as written in the facts (float() would
     # also take "nan", "inf", "1_000" and other scripts' digits).
@@ -41,7 +43,7 @@ def parse_override(text: str) -> Override:
 
 def _split_override(text: str) -> tuple[str, str]:
     name, sep, rest = text.partition("=")
-    if not sep or not name.strip() or not rest.strip():
+    if not sep or not name.strip():
         raise UsageError(f"--set {text!r}: write NAME=VALUE, e.g. --set china-compute-growth=40")
     return name.strip(), rest.strip()
 
