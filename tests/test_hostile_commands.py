@@ -94,6 +94,29 @@ CASES: dict[str, Hostile] = {
                                            "Error: cannot write /proc/findings.ttl"),
     "build-derived-is-a-file": Hostile(("build",), 2,
                                        "derived is a file; choose a folder you can write to"),
+    # derive export and derive sources add
+    "export-unknown-format": Hostile(("export", "xml"), 2, "Invalid value for 'FORMAT'"),
+    "export-unknown-name": Hostile(("export", "csv", "nosuch"), 1,
+                                   "Error: no claim, estimate or source named 'nosuch'."),
+    "export-out-is-a-folder": Hostile(("export", "csv", "--out", "{tmp}"), 2,
+                                      "Invalid value for '--out'"),
+    "export-out-inside-a-file": Hostile(("export", "csv", "--out", "{file}/claims.csv"), 2,
+                                        "is a file; choose a folder you can write to"),
+    "export-out-cannot-be-written": Hostile(("export", "csv", "--out", "/proc/claims.csv"), 2,
+                                            "Error: cannot write /proc/claims.csv"),
+    "export-sign-key-missing": Hostile(("export", "nanopub", "--sign", "{tmp}/none.pem"), 2,
+                                       "Invalid value for '--sign'"),
+    "export-sign-key-not-a-key": Hostile(("export", "nanopub", "--sign", "{file}"), 2,
+                                         "not an RSA private key"),
+    "sources-unknown-subcommand": Hostile(("sources", "remove"), 2,
+                                          "No such command 'remove'"),
+    "sources-add-without-bibtex": Hostile(("sources", "add"), 2, "Missing option '--bibtex'"),
+    "sources-add-missing-file": Hostile(("sources", "add", "--bibtex", "{tmp}/none.bib"), 2,
+                                        "cannot read the file"),
+    "sources-add-folder": Hostile(("sources", "add", "--bibtex", "{tmp}"), 2,
+                                  "Invalid value for '--bibtex'"),
+    "sources-add-not-bibtex": Hostile(("sources", "add", "--bibtex", "{file}"), 2,
+                                      "no BibTeX entries found"),
 }
 
 
@@ -161,6 +184,7 @@ RUNS = {
     "audit": (("audit",), 0),
     "sheet": (("sheet", "--all", "--out", "{tmp}/sheets"), 0),
     "query": (("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), 0),
+    "export": (("export", "csv"), 0),
 }
 
 

@@ -198,8 +198,9 @@ def test_claim_given_a_second_value_in_another_file_is_not_estimated(
 @pytest.mark.parametrize("args", [
     ("sheet", "--all", "--out", "{file}/sheets"), ("sheet", "--all", "--out", "/proc/derive-x"),
     ("audit", "--rdf", "{file}/findings.ttl"), ("audit", "--rdf", "/proc/findings.ttl"),
+    ("export", "csv", "--out", "{file}/claims.csv"), ("export", "csv", "--out", "/proc/x.csv"),
 ], ids=["sheet-under-a-file", "sheet-folder-cannot-be-created", "audit-rdf-under-a-file",
-        "audit-rdf-cannot-be-written"])
+        "audit-rdf-cannot-be-written", "export-under-a-file", "export-cannot-be-written"])
 def test_output_that_cannot_be_written_is_one_line_not_an_internal_error(
         make_kb: KBBuilder, invoke: Callable[..., Result], tmp_path: Path,
         args: tuple[str, ...]) -> None:

@@ -13,7 +13,7 @@ from derive.engine.compiled import load
 from derive.errors import UsageError
 from derive.export import bibdata, bibtex, claims_csv, csljson
 from derive.export.select import select
-from derive.kb.cache import write_atomic
+from derive.kb.cache import write_output
 from derive.kb.locate import KnowledgeBase
 
 FORMATS = ("bibtex", "csl-json", "csv")
@@ -47,7 +47,6 @@ def write(path: Path, text: str) -> None:
     """Write an export atomically (the folder is created if missing)."""
     if path.is_dir():
         raise UsageError(f"--out {path} is a folder; give a file name, e.g. {path / 'kb.out'}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text.encode("utf-8"))
+    write_output(path, text.encode("utf-8"))
 
 

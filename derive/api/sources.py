@@ -14,7 +14,7 @@ from derive import __version__
 from derive.errors import UsageError
 from derive.ingest import bibtex
 from derive.kb import store
-from derive.kb.cache import write_atomic
+from derive.kb.cache import write_output
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import short
 from derive.kb.store import LoadedGraph
@@ -64,7 +64,7 @@ def add_bibtex(kb: KnowledgeBase, path: Path) -> Added:
     added = bibtex.to_graph(entries, path.name)
     turtle = HEADER.format(version=__version__) + (existing + added).serialize(format="turtle")
     _validate(kb, data, turtle, entries, display)
-    write_atomic(target, turtle.encode("utf-8"))
+    write_output(target, turtle.encode("utf-8"))
     return Added([e.key for e in entries], kb.display(target))
 
 
