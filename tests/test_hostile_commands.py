@@ -117,6 +117,15 @@ CASES: dict[str, Hostile] = {
                                   "Invalid value for '--bibtex'"),
     "sources-add-not-bibtex": Hostile(("sources", "add", "--bibtex", "{file}"), 2,
                                       "no BibTeX entries found"),
+    # derive serve and derive publish: refused before any socket is opened
+    "serve-port-out-of-range": Hostile(("serve", "--port", "70000"), 2,
+                                       "Invalid value for '--port'"),
+    "serve-no-workers": Hostile(("serve", "--workers", "0"), 2, "Invalid value for '--workers'"),
+    "serve-timeout-zero": Hostile(("serve", "--timeout", "0"), 2,
+                                  "Invalid value for '--timeout'"),
+    "publish-without-url": Hostile(("publish",), 2, "Missing argument 'URL'"),
+    "publish-timeout-negative": Hostile(("publish", "http://127.0.0.1:9/", "--timeout", "-1"), 2,
+                                        "Invalid value for '--timeout'"),
 }
 
 

@@ -53,10 +53,11 @@ def full_rows(kb: KnowledgeBase, model: Model | None = None) -> list[rows.Row]:
     if isinstance(cached, list):
         return cached
     # The cache boundary: a miss parses the facts and computes every estimate.
+    from derive.api.checked import load_checked
     from derive.engine import provenance
     from derive.engine.outcomes import all_estimates
 
-    compiled = load(kb)
+    compiled = load_checked(kb)
     graph = store.load(kb, kb.fact_files()).graph
     graph += provenance.results_graph(all_estimates(compiled), model or compiled.model)
     table = rows.rows(graph)

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from derive.api import queries
+from derive.api.checked import load_checked
 from derive.api.estimates import estimate_in, parse_override
 from derive.audit import audit
-from derive.engine.compiled import Compiled, load
+from derive.engine.compiled import Compiled
 from derive.engine.outcomes import DEFAULT_SAMPLES, DEFAULT_SEED
 from derive.errors import UsageError
 from derive.kb import store
@@ -112,7 +113,7 @@ def open_snapshot(kb: KnowledgeBase, workers: int, limits: Limits) -> Snapshot:
     """Load everything a server answers from; raises the load error of a broken
     knowledge base (nothing is left running then)."""
     fingerprint = kb.fingerprint()
-    compiled = load(kb)
+    compiled = load_checked(kb)  # a server never answers with a rejected value
     findings = audit(compiled, store.load(kb).graph)
     site = LiveSite(kb, compiled, findings)
     pool = queries.worker_pool(kb, workers, limits)

@@ -47,9 +47,9 @@ def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
 def derived_graphs(kb: KnowledgeBase, facts: Graph) -> tuple[Graph, Graph]:
     """What queries see beyond the files: the estimates as PROV-O results, and
     the audit's findings (``facts`` is the files' graph; it is not changed)."""
+    from derive.api.checked import load_checked
     from derive.audit import audit, findings_graph
     from derive.engine import provenance
-    from derive.api.checked import load_checked
     from derive.engine.outcomes import all_estimates
 
     compiled = load_checked(kb)
