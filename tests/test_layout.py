@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "derive.kb": 1,
     "derive.engine": 2,
     "derive.validate": 2,
-    "derive.ingest": 2,  # outside formats (BibTeX) read into the knowledge base's terms
+    "derive.ingest": 2,  # outside formats read into the knowledge base's terms: BibTeX, tables
     "derive.audit": 3,
     "derive.query": 3,
     "derive.render": 4,  # shows what the engine, the audit and queries produce

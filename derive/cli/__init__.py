@@ -29,6 +29,7 @@ COMMANDS = {
     "publish": "derive.cli.publish_cmd:publish",
     # The server is a front end of its own, beside this one: its command lives there.
     "serve": "derive.serve.command:serve",
+    "import": "derive.cli.import_cmd:import_",
 }
 
 

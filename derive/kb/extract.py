@@ -262,6 +262,9 @@ def _claim(reader: _Reader, node: Node, file: str | None, claim_iris: set[str]) 
         if selector is not None:
             quote_text = reader.text(selector, OA + "exact")
             locator = reader.text(selector, BIBO + "locator")
+            refined = reader.one(selector, OA + "refinedBy")  # a table's row, then its cell
+            if quote_text is None and refined is not None:
+                quote_text = reader.text(refined, OA + "exact")
     stated_as = reader.text(node, DV + "statedAs")
     verification = reader.text(node, DV + "verification")
     approximate = reader.one(node, DV + "approximate")

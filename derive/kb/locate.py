@@ -32,6 +32,11 @@ class KnowledgeBase:
         return self.root / "facts"
 
     @property
+    def data_dir(self) -> Path:
+        """Tables shipped with the knowledge base and their mappings (``derive import``)."""
+        return self.root / "data"
+
+    @property
     def templates_dir(self) -> Path:
         return self.root / "templates"
 

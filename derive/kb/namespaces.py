@@ -39,6 +39,8 @@ PREFIXES: dict[str, str] = {
     "oa": "http://www.w3.org/ns/oa#",
     "schema": "https://schema.org/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "spdx": "http://spdx.org/rdf/terms#",
 }
 
 

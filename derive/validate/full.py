@@ -12,6 +12,7 @@ from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import DV, PREFIXES
 from derive.kb.store import LoadedGraph
 from derive.validate import incremental, one_value
+from derive.validate.cells import cell_problems
 from derive.validate.quotes import quote_problems
 from derive.validate.report import ValidationReport, distinct
 from derive.validate.shacl import shacl_problems
@@ -46,7 +47,7 @@ def run(kb: KnowledgeBase, state: State | None, context: str,
                  *shacl_problems(partial, shapes)]  # type: ignore[arg-type]
     report = ValidationReport(
         problems=distinct([*one_value.merged(shacl, data), *quote_problems(data),
-                           *value_problems(data)]),
+                           *value_problems(data), *cell_problems(data)]),
         claims=_count_instances(data.graph, (DV + "Claim",)),
         sources=_count_instances(data.graph, SOURCE_CLASSES),
     )

@@ -33,7 +33,8 @@ def _stamp(path: object) -> str:
 
 def context_stamp(kb: KnowledgeBase) -> str:
     digest = hashlib.sha256()
-    for path in kb.ontology_files() + sorted(kb.facts_dir.rglob("*.txt")):
+    tables = sorted(kb.data_dir.rglob("*.csv")) if kb.data_dir.is_dir() else []
+    for path in kb.ontology_files() + sorted(kb.facts_dir.rglob("*.txt")) + tables:
         digest.update(f"{path}\0{_stamp(path)}\n".encode())
     return digest.hexdigest()
 
