@@ -138,15 +138,15 @@ def _row(mapping: Mapping, table: Table, record: Record, columns: dict[str, int]
                                          record.cells[columns[column.as_of]])
             if isinstance(dates[column.as_of], str) and record.cells[columns[column.as_of]].strip():
                 skip(mapping.by_name(column.as_of), str(dates[column.as_of]))
+        value = _number(column, text)
+        if isinstance(value, str):
+            skip(column, value)
+            continue
         when = dates[column.as_of]
         if isinstance(when, str):
             skip(column, f"not imported: the row's {mapping.by_name(column.as_of).title!r} "
                  f"{'is empty' if not record.cells[columns[column.as_of]].strip() else 'is bad'}"
                  ", so the claim cannot be dated")
-            continue
-        value = _number(column, text)
-        if isinstance(value, str):
-            skip(column, value)
             continue
         built.claims.append(Claim(
             iri=f"{CLAIM}{mapping.table_id}--{key}--{slug(column.name)}",

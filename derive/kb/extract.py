@@ -40,6 +40,7 @@ PROV = PREFIXES["prov"]
 QUDT = PREFIXES["qudt"]
 OA = PREFIXES["oa"]
 SCHEMA = PREFIXES["schema"]
+SPDX = PREFIXES["spdx"]
 
 
 class _Reader:
@@ -141,6 +142,7 @@ def _sources(reader: _Reader, model: Model) -> None:
             seen.add(iri)
             label, reference = citations.get(iri, (None, None))
             kind = _source_kind([str(t) for t in reader.all(node, RDF_TYPE)])
+            dataset = _dataset_details(reader, node) if kind == "Dataset" else {}
             model.sources[iri] = Source(
                 iri=iri,
                 title=reader.text(node, DCT + "title") or reader.label(node),
@@ -161,6 +163,8 @@ def _sources(reader: _Reader, model: Model) -> None:
                 no_text_reason=_local(reader.text(node, DV + "noTextReason")),
                 no_text_note=reader.text(node, DV + "noTextNote"),
                 doi=reader.text(node, BIBO + "doi"),
+                license=dataset.get("license"),
+                local_copy=dataset.get("local_copy"),
             )
 
 
@@ -225,6 +229,24 @@ def _accessed(reader: _Reader, node: Node) -> str | None:
 
 def _is_source(reader: _Reader, node: Node) -> bool:
     return isinstance(node, URIRef) and str(node).startswith(PREFIXES["src"])
+
+
+def _dataset_details(reader: _Reader, node: Node) -> dict[str, str | None]:
+    """A table's licence (by name when the licence IRI has a label), the date its
+    copy was taken and where that copy is shipped, with its SHA-256."""
+    licence = reader.one(node, DCT + "license")
+    name = (reader.text(licence, RDFS + "label") if licence is not None else None) or (
+        str(licence) if licence is not None else None)
+    details: dict[str, str | None] = {"license": name}
+    dist = reader.one(node, DCAT + "distribution")
+    if dist is not None:
+        details["read_on"] = reader.text(dist, DV + "readOn")
+        local = reader.text(dist, DV + "localFile")
+        checksum = reader.one(dist, SPDX + "checksum")
+        digest = reader.text(checksum, SPDX + "checksumValue") if checksum is not None else None
+        if local:
+            details["local_copy"] = local + (f", SHA-256 {digest}" if digest else "")
+    return details
 
 
 def _units(reader: _Reader, model: Model) -> None:

@@ -29,6 +29,8 @@ class Source:
     no_text_reason: str | None = None  # local name of a dv:NoTextReason, e.g. "Paywalled"
     no_text_note: str | None = None
     doi: str | None = None
+    license: str | None = None  # a dataset's licence, by name where known ("CC BY 4.0")
+    local_copy: str | None = None  # a dataset's shipped copy: path and SHA-256
 
     @property
     def name(self) -> str:
