@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from derive.errors import UsageError
-from derive.ingest.run import ImportReport, import_table, shipped_mappings
 from derive.ingest.build import Progress
-from derive.ingest.run import mapping_for
+from derive.ingest.run import ImportReport, import_table, mapping_for, shipped_mappings
 from derive.kb.locate import KnowledgeBase
 
 __all__ = ["ImportReport", "import_tables", "planned"]
