@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import bibtexparser
+import pyoxigraph
 import pytest
 from bibtexparser import middlewares
 from click.testing import Result
@@ -71,6 +72,9 @@ def source_graph() -> Graph:
     return full_graph(KB)
 
 
+H100_DATASHEET = "ref-resources-nvidia-com-en-us-tensor-core-nvidia-tensor-core-gpu-datasheet"
+
+
 def model():  # type: ignore[no-untyped-def]
     return load(KB).model
 
@@ -82,7 +86,18 @@ def test_jsonld_parsed_by_rdflib_is_isomorphic_to_the_knowledge_base(
         exported: Callable[..., str], source_graph: Graph) -> None:
     back = Graph().parse(data=exported("jsonld"), format="json-ld")
     assert len(back) == len(source_graph) > 1500
-    assert isomorphic(back, source_graph)
+    assert _canonical(back) == _canonical(source_graph)
+
+
+def _canonical(graph: Graph) -> set[str]:
+    """The graph's triples with blank nodes relabelled by W3C RDF Dataset
+    Canonicalization (RDFC-1.0, pyoxigraph): equal sets mean isomorphic graphs.
+    rdflib.compare.isomorphic does not finish in minutes on the thousands of
+    blank nodes (quantities, quotes, selectors) of the imported tables."""
+    dataset = pyoxigraph.Dataset(pyoxigraph.parse(graph.serialize(format="nt"),
+                                                  format=pyoxigraph.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    return {str(quad) for quad in dataset}
 
 
 def _canonical_doubles(graph: Graph) -> Graph:
@@ -102,7 +117,7 @@ def test_jsonld_read_by_pyld_gives_the_same_graph(exported: Callable[..., str],
 
     quads = jsonld.to_rdf(json.loads(exported("jsonld")), {"format": "application/n-quads"})
     back = Graph().parse(data=quads, format="nt")  # one default graph: N-Triples
-    assert isomorphic(_canonical_doubles(back), _canonical_doubles(source_graph))
+    assert _canonical(_canonical_doubles(back)) == _canonical(_canonical_doubles(source_graph))
 
 
 def test_jsonld_is_compacted_with_the_shipped_context(exported: Callable[..., str]) -> None:
@@ -209,7 +224,8 @@ def test_a_claims_nanopub_asserts_the_claim_and_proves_it_with_its_quote(
     assert value is not None and float(value) == 9.894e14
     text = graph.serialize(format="nquads")
     assert '"989400000000000.0" <' in text  # the cell, verbatim, in the provenance
-    assert "CC BY 4.0" in text and "Epoch AI" in text  # the dataset's licence and publisher
+    # the dataset's licence (an IRI since the table is imported) and publisher
+    assert "<https://creativecommons.org/licenses/by/4.0/>" in text and "Epoch AI" in text
     assert "pubinfo> ." in text and "pav/version" in text
 
 
@@ -257,7 +273,7 @@ def test_bibtexparser_reads_every_source_back_with_the_same_fields(
     raw = {e.key: e for e in bibtexparser.parse_string(exported("bibtex")).entries}
     assert not library.failed_blocks
     sources = model().sources
-    assert len(library.entries) == len(sources)
+    assert len(library.entries) == len([s for s in sources.values() if s.kind != "Distribution"])
     for entry in library.entries:
         ref = bibdata.reference(sources["https://w3id.org/derive/kb/source/" + entry.key])
         fields = {f.key: f.value for f in entry.fields}
@@ -307,7 +323,7 @@ def test_citeproc_renders_every_source_without_warnings(exported: Callable[..., 
     from citeproc.source.json import CiteProcJSON
 
     items = json.loads(exported("csl-json"))
-    assert len(items) == len(model().sources)
+    assert len(items) == len([s for s in model().sources.values() if s.kind != "Distribution"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         style = CitationStylesStyle("harvard-cite-them-right", validate=False)
@@ -342,7 +358,7 @@ def test_bibliography_of_an_estimate_holds_the_sources_of_its_inputs(
               for name in ("huawei-h100-equivalents", "h100-dense-bf16")]
     expected = {s.rsplit("/", 1)[1] for c in inputs for s in (c.stated_in, *c.cites) if s}
     assert {i["id"] for i in items} == expected
-    assert {"epoch-ml-hardware", "nvidia-h100-datasheet", "ruiloba-portilla-2025"} <= expected
+    assert {"epoch-ml-hardware", H100_DATASHEET, "ruiloba-portilla-2025"} <= expected
 
 
 # --- CSV --------------------------------------------------------------------
@@ -482,7 +498,7 @@ def test_output_does_not_depend_on_the_cache(exported: Callable[..., str],
     pytest.param(("us-share-ai-supercomputer-performance",),
                  {"pilz-2025", "ruiloba-portilla-2025"}, id="a-claim-and-its-sources"),
     pytest.param(("claim:h100-dense-bf16", "src:kaplan-2020"),
-                 {"epoch-ml-hardware", "nvidia-h100-datasheet", "kaplan-2020"},
+                 {"epoch-ml-hardware", H100_DATASHEET, "kaplan-2020"},
                  id="prefixed-names"),
 ])
 def test_bibliography_of_names(exported: Callable[..., str], names: tuple[str, ...],
