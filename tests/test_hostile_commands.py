@@ -44,6 +44,11 @@ CASES: dict[str, Hostile] = {
                                   "Error: no estimate, entity or source named 'nosuch'."),
     "list-unknown-kind": Hostile(("list", "nosuch"), 2, "'nosuch' is not one of 'estimates'"),
     "unknown-command": Hostile(("frobnicate",), 2, "No such command 'frobnicate'"),
+    "import-nothing-shipped": Hostile(("import",), 2, "Error: no mapping under data"),
+    "import-no-mapping-beside-table": Hostile(("import", "{file}"), 2, "Error: no mapping for"),
+    "import-table-is-a-folder": Hostile(("import", "{tmp}"), 2, "is a directory"),
+    "import-mapping-not-json": Hostile(("import", "{file}", "--mapping", "{file}"), 2,
+                                       "is not valid JSON"),
     # malformed options
     "validate-unknown-format": Hostile(("validate", "--format", "xml"), 2,
                                        "Invalid value for '--format'"),
