@@ -9,19 +9,24 @@ from typing import Any
 import networkx as nx
 import pint
 
-from derive.engine import methods, units
+from derive.engine import aggregate, methods, units
 from derive.engine.formula import Algebra, Formula, evaluate
 from derive.engine.formula import parse as parse_formula
 from derive.engine.plan import Leaf, Override, Plan, Step, suggest
-from derive.errors import ModelError, UnitMismatch, UnknownName
+from derive.engine.summary import Aggregate
+from derive.errors import DeriveError, ModelError, UnitMismatch, UnknownName
 from derive.kb import dates
 from derive.kb.model import Model, Scenario
 from derive.kb.namespaces import local_name, short
 
+DATA = "#data"  # suffix of the leaf that carries an estimate over claims
+
 
 class _Compiler:
     def __init__(self, model: Model, scenario: Scenario | None,
-                 overrides: dict[str, Override]) -> None:
+                 overrides: dict[str, Override],
+                 aggregates: dict[str, Aggregate | DeriveError] | None = None) -> None:
+        self.aggregates = aggregates if aggregates is not None else {}
         self.model = model
         self.scenario = scenario
         self.overrides = dict(overrides)
@@ -40,14 +45,25 @@ class _Compiler:
             if self._override_for(current) is not None and current != estimate_iri:
                 continue
             estimate = self.model.estimates[current]
+            if estimate.method in aggregate.METHODS:
+                self.graph.add_edge(current + DATA, current)
+                continue
             for ref in estimate.inputs:
                 where = f"estimate {estimate.name}"
                 if not ref.role or not ref.target:
                     raise ModelError(f"{where}: a dv:input lacks dv:role or dv:from")
-                self.graph.add_edge(ref.target, current)
-                if ref.target in self.model.estimates and ref.target not in seen:
-                    seen.add(ref.target)
-                    stack.append(ref.target)
+                target = self.resolve(ref.target)
+                self.graph.add_edge(target, current)
+                if target in self.model.estimates and target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+
+    def resolve(self, key: str) -> str:
+        """The estimate a scenario puts in the place of a parameter or claim, else ``key``."""
+        if self.scenario is None or key in self.overrides or local_name(key) in self.overrides:
+            return key
+        bound = self.scenario.binding(key)
+        return bound if bound is not None and bound in self.model.estimates else key
 
     def check_cycles(self) -> None:
         try:
@@ -73,6 +89,11 @@ class _Compiler:
         override = self._override_for(key)
         via = None
         target = key
+        if override is None and key not in self.model.parameters and self.scenario:
+            replaced = self.scenario.binding(key)  # dv:replaces a claim
+            if replaced is not None:
+                target = replaced
+                override = self._override_for(replaced)
         if override is None and key in self.model.parameters:
             via = key
             bound = self.scenario.binding(key) if self.scenario else None
@@ -159,10 +180,14 @@ class _Compiler:
                 key == estimate_iri or self._override_for(key) is None
             ):
                 plan.steps.append(self.step(plan, key))
+            elif key.endswith(DATA) and key[: -len(DATA)] in self.model.estimates:
+                leaf = self.data_leaf(plan, key[: -len(DATA)])
+                plan.leaves[key] = leaf
+                self.quantities[key] = self._quantity(leaf.unit, leaf.unit_text)
             elif key not in plan.leaves:
                 consumer = next(iter(self.graph.successors(key)))
                 role = next(r.role for r in self.model.estimates[consumer].inputs
-                            if r.target == key)
+                            if self.resolve(r.target) == key)
                 leaf = self.leaf(key, role, local_name(consumer))
                 plan.leaves[key] = leaf
                 if key not in self.quantities:
@@ -178,6 +203,24 @@ class _Compiler:
                               suggest(name, candidates))
         return plan
 
+    def data_leaf(self, plan: Plan, estimate_iri: str) -> Leaf:
+        """The result of an estimate over claims, computed once per knowledge base."""
+        found = self.aggregates.get(estimate_iri)
+        if found is None:
+            try:
+                found = aggregate.compute(self.model, self.model.estimates[estimate_iri])
+            except DeriveError as exc:
+                found = exc
+            self.aggregates[estimate_iri] = found
+        if isinstance(found, DeriveError):
+            raise found
+        plan.aggregates[estimate_iri] = found
+        estimate = self.model.estimates[estimate_iri]
+        assert estimate.unit is not None
+        return Leaf(estimate_iri + DATA, estimate_iri, "data", found.value, found.low,
+                    found.high, estimate.unit, self.model.unit_symbol(estimate.unit),
+                    found.unit_factor, estimate.target_date)
+
     def _quantity(self, unit_iri: str | None, text: str) -> Any:
         if unit_iri is None:
             return units.parse(text)
@@ -187,6 +230,8 @@ class _Compiler:
         estimate = self.model.estimates[key]
         where = f"estimate {estimate.name}"
         method = methods.get(estimate.method, where)
+        if estimate.method in aggregate.METHODS:
+            return self.data_step(key)
         roles = [ref.role for ref in estimate.inputs]
         if len(set(roles)) != len(roles):
             raise ModelError(f"{where}: two inputs share a dv:role; give each its own name")
@@ -195,7 +240,8 @@ class _Compiler:
         if estimate.unit is None:
             raise ModelError(f"{where} has no dv:unit; declare the unit it is reported in")
         horizons = self._horizons(plan, estimate, method, where)
-        values = {ref.role: self.quantities[ref.target] for ref in estimate.inputs}
+        values = {ref.role: self.quantities[self.resolve(ref.target)]
+                  for ref in estimate.inputs}
         try:
             if method.name == "Formula":
                 if not estimate.expression:
@@ -220,7 +266,7 @@ class _Compiler:
         return Step(
             key=key,
             method=method.name,
-            inputs=tuple((ref.role, ref.target) for ref in estimate.inputs),
+            inputs=tuple((ref.role, self.resolve(ref.target)) for ref in estimate.inputs),
             horizons=tuple(sorted(horizons.items())),
             unit=estimate.unit,
             unit_text=self.model.unit_symbol(estimate.unit),
@@ -228,6 +274,16 @@ class _Compiler:
             target_date=estimate.target_date,
             expression=estimate.expression,
         )
+
+    def data_step(self, key: str) -> Step:
+        estimate = self.model.estimates[key]
+        assert estimate.unit is not None
+        self.quantities[key] = units.quantity_of(self.model, estimate.unit)
+        return Step(key=key, method=estimate.method, inputs=(("data", key + DATA),),
+                    horizons=(), unit=estimate.unit,
+                    unit_text=self.model.unit_symbol(estimate.unit),
+                    factor=float(self.quantities[key].to_base_units().magnitude),
+                    target_date=estimate.target_date)
 
     def _horizons(self, plan: Plan, estimate: Any, method: methods.Method,
                   where: str) -> dict[str, float]:
@@ -243,14 +299,15 @@ class _Compiler:
                 raise ModelError(
                     f"{where} has no dv:targetDate; a projection needs the date it is for"
                 )
-            if ref.target in plan.leaves:
-                start = plan.leaves[ref.target].as_of
+            target = self.resolve(ref.target)
+            if target in plan.leaves:
+                start = plan.leaves[target].as_of
             else:
-                step = plan.step(ref.target)
+                step = plan.step(target)
                 start = step.target_date if step else None
             if start is None:
                 raise ModelError(
-                    f"{where}: input {ref.role!r} ({local_name(ref.target)}) has no date "
+                    f"{where}: input {ref.role!r} ({local_name(target)}) has no date "
                     "(dv:asOf or dv:targetDate); a projection needs one to start from"
                 )
             horizons[ref.role] = dates.years_between(start, estimate.target_date)
@@ -286,5 +343,7 @@ def _formula_units(formula: Formula, values: dict[str, Any], horizons: dict[str,
 
 
 def compile_plan(model: Model, estimate_iri: str, scenario: Scenario | None,
-                 overrides: dict[str, Override] | None = None) -> Plan:
-    return _Compiler(model, scenario, overrides or {}).compile(estimate_iri)
+                 overrides: dict[str, Override] | None = None,
+                 aggregates: dict[str, Aggregate | DeriveError] | None = None) -> Plan:
+    """``aggregates`` shares the results of estimates over claims between plans."""
+    return _Compiler(model, scenario, overrides or {}, aggregates).compile(estimate_iri)

@@ -7,6 +7,7 @@ compiler, inside ``compile_kb``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from derive.engine.plan import Override, Plan
 from derive.errors import DeriveError, ModelError, UnitMismatch
@@ -76,11 +77,13 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
     model = extract.extract(store.load(kb))
     compiled = Compiled(model)
     scenarios = [None, *model.scenarios.values()]
+    aggregates: dict[str, Any] = {}  # estimates over claims: computed once, shared by plans
     for estimate in model.estimates:
         for scenario in scenarios:
             key = (estimate, scenario.iri if scenario else None)
             try:
-                compiled.plans[key] = compile_plan(model, estimate, scenario)
+                compiled.plans[key] = compile_plan(model, estimate, scenario,
+                                                   aggregates=aggregates)
             except DeriveError as exc:
                 compiled.plans[key] = (type(exc).__name__, str(exc))
     return compiled

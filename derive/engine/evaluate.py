@@ -173,6 +173,11 @@ def evaluate(plan: Plan, samples: int = 10_000, seed: int = 0) -> Evaluation:
         low, high = np.percentile(array / step.factor, [5.0, 95.0])
         if math.isfinite(low) and math.isfinite(high):  # else no interval rather than inf
             evaluation.intervals[step.key] = Interval(float(low), float(high))
+    for step in plan.steps:  # an estimate over claims keeps its own interval, unsampled
+        leaf = plan.leaves.get(step.key + "#data")
+        if leaf is not None and leaf.kind == "data" and leaf.low is not None \
+                and leaf.high is not None:
+            evaluation.intervals[step.key] = Interval(leaf.low, leaf.high)
     evaluation.samples = samples
     evaluation.seed = seed
     evaluation.sensitivity = _tornado(plan, uncertain)

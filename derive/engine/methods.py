@@ -123,6 +123,23 @@ METHODS: dict[str, Method] = {
                compute=lambda v, h: v["quantity"] * v["perUnit"],
                unit=lambda v, h: v["quantity"] * v["perUnit"]),
         Method("Formula", "formula", None, "formula"),
+        # estimates over a set of claims: computed when compiled (derive.engine.aggregate);
+        # the plan carries the result as a "data" leaf with its interval
+        Method("LogLinearTrend", "log-linear trend (OLS on log10 values)", ("data",),
+               "fit log10(value) = a + b × year", compute=lambda v, h: v["data"],
+               unit=lambda v, h: v["data"]),
+        Method("TheilSenTrend", "log-linear trend (Theil-Sen on log10 values)", ("data",),
+               "median of pairwise slopes of log10(value) against year",
+               compute=lambda v, h: v["data"], unit=lambda v, h: v["data"]),
+        Method("LargestValue", "largest value as of a date", ("data",),
+               "max over the selected claims", compute=lambda v, h: v["data"],
+               unit=lambda v, h: v["data"]),
+        Method("CountShare", "count and share", ("data",),
+               "claims involving an entity, out of the selected (or the top N)",
+               compute=lambda v, h: v["data"], unit=lambda v, h: v["data"]),
+        Method("SumShare", "sum and share of the sum", ("data",),
+               "sum over the claims involving an entity, or its share of the total",
+               compute=lambda v, h: v["data"], unit=lambda v, h: v["data"]),
     )
 }
 

@@ -10,6 +10,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from derive.engine.formula import Formula
+from derive.engine.summary import Aggregate
 from derive.errors import UnknownName
 from derive.kb.model import DatedValue, Model, Scenario
 from derive.kb.namespaces import short
@@ -30,7 +31,7 @@ class Leaf:
 
     key: str  # IRI used by the estimate's input (claim, assumption, parameter or estimate)
     source: str  # IRI of the claim or assumption that supplies the value ("" for overrides)
-    kind: str  # "claim" | "assumption" | "override"
+    kind: str  # "claim" | "assumption" | "override" | "data" (an estimate over claims)
     value: float  # in ``unit``
     low: float | None
     high: float | None
@@ -63,6 +64,7 @@ class Plan:
     leaves: dict[str, Leaf] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
     formulas: dict[str, Formula] = field(default_factory=dict)
+    aggregates: dict[str, Aggregate] = field(default_factory=dict)  # estimates over data
 
     def step(self, key: str) -> Step | None:
         for step in self.steps:

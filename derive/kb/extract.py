@@ -19,6 +19,7 @@ from derive.kb.model import (
     Model,
     Parameter,
     Scenario,
+    Selection,
     Source,
     SourceText,
     Unit,
@@ -41,6 +42,17 @@ QUDT = PREFIXES["qudt"]
 OA = PREFIXES["oa"]
 SCHEMA = PREFIXES["schema"]
 SPDX = PREFIXES["spdx"]
+
+# Properties by which an entity belongs to another (a model to its developer, a
+# developer to its country, a chip to its maker): a selection "involving" the
+# United States follows them from what a claim is about.
+LINKS = (
+    SCHEMA + "location", SCHEMA + "manufacturer", SCHEMA + "creator", SCHEMA + "producer",
+    SCHEMA + "author", SCHEMA + "parentOrganization", SCHEMA + "memberOf",
+    SCHEMA + "countryOfOrigin", SCHEMA + "containedInPlace", SCHEMA + "sourceOrganization",
+    SCHEMA + "provider", SCHEMA + "brand", DCT + "creator", DCT + "spatial",
+    PROV + "wasAttributedTo",
+)
 
 
 class _Reader:
@@ -106,6 +118,9 @@ def extract(loaded: LoadedGraph) -> Model:
     for cls in ("Entity", "Metric", "NoTextReason"):
         for node in reader.subjects_of_type(DV + cls):
             model.labels[str(node)] = reader.label(node)
+    _links(reader, model)
+    for node in reader.subjects_of_type(DV + "Selection"):
+        model.selections[str(node)] = _selection(reader, node, loaded.file_of(node))
     _texts(reader, model, loaded)
     claim_nodes = reader.subjects_of_type(DV + "Claim")
     claim_iris = {str(node) for node in claim_nodes}
@@ -319,6 +334,35 @@ def _claim(reader: _Reader, node: Node, file: str | None, claim_iris: set[str]) 
     )
 
 
+def _integer(reader: _Reader, node: Node, predicate: str) -> int | None:
+    value = reader.number(node, predicate)
+    return None if value is None else int(value)
+
+
+def _links(reader: _Reader, model: Model) -> None:
+    links: dict[str, set[str]] = {}
+    for predicate in LINKS:
+        for subject, target in reader.graph.subject_objects(reader.uri(predicate)):
+            if isinstance(target, URIRef) and isinstance(subject, URIRef):
+                links.setdefault(str(subject), set()).add(str(target))
+    model.links = {key: tuple(sorted(value)) for key, value in sorted(links.items())}
+
+
+def _selection(reader: _Reader, node: Node, file: str | None) -> Selection:
+    return Selection(
+        iri=str(node),
+        label=reader.label(node),
+        metric=reader.text(node, DV + "ofMetric"),
+        sources=tuple(sorted(str(s) for s in reader.all(node, DV + "quotedFrom"))),
+        involving=tuple(sorted(str(e) for e in reader.all(node, DV + "involving"))),
+        since=reader.date(node, DV + "since"),
+        until=reader.date(node, DV + "until"),
+        frontier=_integer(reader, node, DV + "frontierTop"),
+        comment=reader.text(node, RDFS + "comment"),
+        file=file,
+    )
+
+
 def _assumption(reader: _Reader, node: Node, file: str | None) -> Assumption:
     value, unit, low, high = _quantity(reader, node)
     return Assumption(
@@ -338,7 +382,9 @@ def _assumption(reader: _Reader, node: Node, file: str | None) -> Assumption:
 def _scenario(reader: _Reader, node: Node) -> Scenario:
     bindings = []
     for binding in reader.all(node, DV + "binding"):
-        parameter = reader.text(binding, DV + "parameter")
+        # dv:replaces: the scenario puts another value in the place of a claim
+        parameter = reader.text(binding, DV + "parameter") or reader.text(binding,
+                                                                           DV + "replaces")
         target = reader.text(binding, DV + "from")
         if parameter and target:
             bindings.append((parameter, target))
@@ -372,4 +418,7 @@ def _estimate(reader: _Reader, node: Node, file: str | None) -> Estimate:
         default_scenario=reader.text(node, DV + "inScenario"),
         comment=reader.text(node, RDFS + "comment"),
         file=file,
+        selection=reader.text(node, DV + "selection"),
+        condition=reader.text(node, DV + "involving"),
+        top=_integer(reader, node, DV + "amongTop"),
     )

@@ -127,6 +127,28 @@ class InputRef:
 
 
 @dataclass(frozen=True)
+class Selection:
+    """A set of claims declared as data: the claims of one metric, optionally
+    only those quoted from given sources, involving given entities, dated in a
+    window, and among the top ``frontier`` of their metric when they appeared."""
+
+    iri: str
+    label: str
+    metric: str | None
+    sources: tuple[str, ...] = ()
+    involving: tuple[str, ...] = ()
+    since: DatedValue | None = None
+    until: DatedValue | None = None
+    frontier: int | None = None
+    comment: str | None = None
+    file: str | None = None
+
+    @property
+    def name(self) -> str:
+        return local_name(self.iri)
+
+
+@dataclass(frozen=True)
 class Estimate:
     iri: str
     label: str
@@ -139,6 +161,9 @@ class Estimate:
     default_scenario: str | None = None
     comment: str | None = None
     file: str | None = None
+    selection: str | None = None  # estimates over a set of claims
+    condition: str | None = None  # an entity the counted or summed claims involve
+    top: int | None = None  # count among the top N by value as of the target date
 
     @property
     def name(self) -> str:
@@ -195,6 +220,9 @@ class Model:
     units: dict[str, Unit] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # entities and metrics
     texts: dict[str, SourceText] = field(default_factory=dict)  # stored source texts by IRI
+    selections: dict[str, Selection] = field(default_factory=dict)
+    # entity -> entities it belongs to (location, maker, creator, ...), for selections
+    links: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def texts_of(self, source: str) -> list[SourceText]:
         """The stored parts of ``source``, in IRI order."""
@@ -203,7 +231,7 @@ class Model:
 
     def label(self, iri: str) -> str:
         for table in (self.claims, self.estimates, self.parameters, self.assumptions,
-                      self.scenarios):
+                      self.scenarios, self.selections):
             item = table.get(iri)
             if item is not None:
                 return item.label  # type: ignore[attr-defined, no-any-return]

@@ -24,6 +24,7 @@ PREFIXES: dict[str, str] = {
     "finding": KB + "finding/",
     "result": KB + "result/",
     "text": KB + "text/",
+    "sel": KB + "selection/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
