@@ -11,17 +11,32 @@ from dataclasses import dataclass, field
 from derive.engine.evaluate import Evaluation, Interval
 from derive.engine.methods import METHODS
 from derive.engine.plan import Leaf, Plan, Step
+from derive.engine.summary import Aggregate
 from derive.kb import citations
 from derive.kb.model import Model, Scenario, Source
 from derive.kb.namespaces import local_name, short
 from derive.kb.numbers import fmt, stated
 
 
+@dataclass(frozen=True)
+class Row:
+    """One claim of a selection, as the trail lists it."""
+
+    name: str
+    label: str
+    date: str
+    value: float
+    unit: str
+    locator: str | None
+    reference: str | None  # short form of the source the row cites
+    marked: bool = False  # counted (involves the entity), or the largest
+
+
 @dataclass
 class TrailNode:
     key: str
     name: str
-    kind: str  # "estimate" | "claim" | "assumption" | "override"
+    kind: str  # "estimate" | "claim" | "assumption" | "override" | "data" (a selection)
     label: str
     value: float
     unit: str
@@ -45,6 +60,10 @@ class TrailNode:
     citation_label: str | None = None
     comment: str | None = None
     inputs: list[TrailNode] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # a selection: what it holds
+    rows: list[Row] = field(default_factory=list)  # a selection's rows (all of them)
+    shown_rows: int = 0  # how many of ``rows`` the text trail lists (a pool, not a trend)
+    data: Aggregate | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +138,8 @@ def _computation(plan: Plan, step: Step, shown: dict[str, str], result: str) -> 
         return " × ".join(ins[r] for r in sorted(ins)) + f" = {result}"
     if method == "Sum":
         return " + ".join(ins[r] for r in sorted(ins)) + f" = {result}"
+    if step.key in plan.aggregates:
+        return plan.aggregates[step.key].summary
     text = step.expression or ""
     for role in sorted(ins, key=len, reverse=True):
         text = re.sub(rf"years\(\s*{re.escape(role)}\s*\)", fmt(horizons.get(role, 0.0)), text)
@@ -147,7 +168,57 @@ class _Builder:
         self.sources.setdefault(iri, source)
         return source
 
+    def data_node(self, leaf: Leaf, role: str) -> TrailNode:
+        found = self.plan.aggregates[leaf.source]
+        selection = self.model.selections[found.selection]
+        selected = found.selected
+        details = [found.description + ".", f"{len(selected.points)} rows"
+                   + (f", dated {selected.points[0].date} to {selected.points[-1].date}"
+                      if selected.points else "")]
+        if selected.skipped:
+            reasons: dict[str, int] = {}
+            for _, why in selected.skipped:
+                reasons[why] = reasons.get(why, 0) + 1
+            details.append("left out: " + "; ".join(f"{n} {why}" for why, n in
+                                                    sorted(reasons.items())))
+        if selected.duplicates:
+            details.append(f"{len(selected.duplicates)} duplicates left out (same subject and "
+                           "date as a row kept)")
+        details += list(found.details)
+        node = TrailNode(found.selection, selection.name, "data", selection.label,
+                         float(len(selected.points)), "rows", role=role, details=details,
+                         comment=selection.comment, data=found)
+        stated = sorted({self.model.claims[p.claim].stated_in or "" for p in selected.points})
+        for iri in stated:
+            source = self._source(iri or None)
+            if source is not None and node.stated_in is None:
+                node.stated_in = source
+            elif source is not None:
+                node.cites.append(source)
+        marked = set(found.matched) | ({found.winner} if found.winner else set())
+        rows: dict[str, Row] = {}
+        for point in selected.points:
+            claim = self.model.claims[point.claim]
+            cited = self.model.sources.get(claim.cites[0]) if claim.cites else None
+            rows[point.claim] = Row(
+                claim.name, claim.label, point.date,
+                claim.value if claim.value is not None else float("nan"),
+                self.model.unit_symbol(claim.unit), claim.locator,
+                citations.short(cited) if cited else None, point.claim in marked,
+            )
+        node.rows = [rows[iri] for iri in found.pool] if found.pool else list(rows.values())
+        if found.pool and len(found.pool) <= 30:  # a count among the top N: list them
+            node.shown_rows = len(found.pool)
+        extremes = ([("largest", found.winner)] if found.winner else
+                    [(r, p.claim) for r, p in found.extremes()] if found.fit else [])
+        for name, iri in extremes:
+            if iri:
+                node.inputs.append(self.claim_node(iri, name))
+        return node
+
     def leaf(self, leaf: Leaf, role: str) -> TrailNode:
+        if leaf.kind == "data":
+            return self.data_node(leaf, role)
         value = self.evaluation.values[leaf.key]
         via = local_name(leaf.via) if leaf.via else None
         if leaf.kind == "override":

@@ -66,15 +66,17 @@ class Aggregate:
         return len(self.selected.points)
 
     def extremes(self) -> list[tuple[str, Point]]:
-        """(role, point): the earliest, latest, smallest and largest rows."""
+        """(role, point): the earliest, latest, smallest and largest rows, one
+        entry per row ("earliest and smallest" when one row is both)."""
         points = self.selected.points
         if not points:
             return []
         picks = [("earliest", points[0]), ("latest", points[-1]),
                  ("smallest", min(points, key=lambda p: (p.value, p.claim))),
                  ("largest", max(points, key=lambda p: (p.value, p.claim)))]
-        out: list[tuple[str, Point]] = []
+        roles: dict[str, list[str]] = {}
+        chosen: dict[str, Point] = {}
         for role, point in picks:
-            if all(point.claim != other.claim for _, other in out):
-                out.append((role, point))
-        return out
+            roles.setdefault(point.claim, []).append(role)
+            chosen[point.claim] = point
+        return [(" and ".join(names), chosen[claim]) for claim, names in roles.items()]

@@ -302,6 +302,9 @@ def _claim(reader: _Reader, node: Node, file: str | None, claim_iris: set[str]) 
             refined = reader.one(selector, OA + "refinedBy")  # a table's row, then its cell
             if quote_text is None and refined is not None:
                 quote_text = reader.text(refined, OA + "exact")
+            if locator is None and reader.text(selector, RDF_TYPE) == OA + "FragmentSelector":
+                fragment = reader.text(selector, PREFIXES["rdf"] + "value")  # RFC 7111 row=N
+                locator = fragment.replace("=", " ", 1) if fragment else None
     stated_as = reader.text(node, DV + "statedAs")
     verification = reader.text(node, DV + "verification")
     approximate = reader.one(node, DV + "approximate")

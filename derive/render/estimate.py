@@ -83,6 +83,21 @@ def _describe(report: EstimateReport, node: TrailNode, style: _Style) -> tuple[s
             details.append(f"horizon: {node.horizon}")
         details.append(f"computed: {style.code(node.computation or '')}")
         return head, details
+    if node.kind == "data":
+        head = f"{role}selection {style.name(node.name)}: {node.label}"
+        details = list(node.details)
+        if node.stated_in is not None:
+            sources = [node.stated_in, *node.cites]
+            details.append("rows quoted from " + ", ".join(
+                _source_ref(report, s) + (f" ({s.license})" if s.license else "")
+                for s in sources))
+        for row in node.rows[: node.shown_rows]:
+            mark = "✓" if row.marked else "·"
+            where = f", {row.locator}" if row.locator else ""
+            ref = f"; {row.reference}" if row.reference else ""
+            details.append(f"{mark} {row.label} ({row.date}) = "
+                           f"{_value(row.value, row.unit, True)}{where}{ref}")
+        return head, details
     via = f" (parameter {style.name(node.via_parameter)})" if node.via_parameter else ""
     kind = {"claim": "claim", "assumption": "assumption", "override": "set"}[node.kind]
     head = (f"{role}{kind} {style.name(node.name)}{via} = "
@@ -201,6 +216,22 @@ def _node_json(node: TrailNode) -> dict[str, Any]:
                 "low": node.interval.low, "high": node.interval.high,
                 "level": node.interval.level},
         })
+    elif node.kind == "data":
+        data.update({
+            "details": node.details,
+            "stated_in": None if node.stated_in is None else _source_json(node.stated_in),
+            "sources": [_source_json(s) for s in node.cites],
+            "rows": [{"id": r.name, "label": r.label, "date": r.date, "value": r.value,
+                      "unit": r.unit, "locator": r.locator, "reference": r.reference,
+                      "marked": r.marked} for r in node.rows],
+        })
+        if node.data is not None and node.data.fit is not None:
+            fit = node.data.fit
+            data["fit"] = {"method": fit.method, "n": fit.n, "slope_log10_per_year": fit.slope,
+                           "slope_interval": [fit.slope_low, fit.slope_high],
+                           "r2": fit.r2, "window": [fit.x_min, fit.x_max],
+                           "growth_per_year": fit.growth_per_year,
+                           "doubling_months": fit.doubling_years * 12, "level": fit.level}
     else:
         data.update({
             "low": node.low, "high": node.high, "as_of": node.as_of, "quote": node.quote,
