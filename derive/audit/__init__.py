@@ -7,7 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from derive.audit import attribution, consistency, dating, recompute, stock, units_check
+from derive.audit import (
+    attribution,
+    consistency,
+    dating,
+    evidence,
+    recompute,
+    stock,
+    units_check,
+)
 from derive.audit.context import AuditContext, build
 from derive.audit.findings import KINDS, SEVERITIES, Finding, Ref
 from derive.audit.rdf import findings_graph
@@ -29,6 +37,7 @@ CHECKS: tuple[Callable[[AuditContext], list[Finding]], ...] = (
     stock.check,
     dating.check,
     attribution.check,
+    evidence.check,
 )
 
 

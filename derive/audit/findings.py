@@ -4,11 +4,12 @@ sources it involves, the numbers behind it and a message in plain words."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
 OUTCOMES = ("supported", "contradicted", "elsewhere", "unverified")
 KINDS = ("recompute", "unit", "share-total", "count-share", "disagreement", "exceeds-stock",
-         "dated-after-source", "attribution")
+         "dated-after-source", "attribution", "evidence", "evidence-unchecked")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Finding:
     outcome: str | None = None  # attribution findings: one of OUTCOMES
     cited: str | None = None  # attribution findings: the IRI of the source cited
     quotes: tuple[Quote, ...] = ()
+    evidence: dict[str, Any] = field(default_factory=dict)  # premise against data, in JSON
 
     def sort_key(self) -> tuple[int, int, str]:
         return (SEVERITIES.index(self.severity), KINDS.index(self.kind), self.id)

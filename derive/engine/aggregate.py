@@ -13,7 +13,7 @@ from derive.engine import trends, units
 from derive.engine.selection import Involvement, Point, Selected, describe, select
 from derive.engine.summary import LOG10_2, Aggregate
 from derive.errors import ModelError, UnitMismatch
-from derive.kb.model import Estimate, Model
+from derive.kb.model import DatedValue, Estimate, Model
 from derive.kb.namespaces import short
 from derive.kb.numbers import fmt
 
@@ -44,37 +44,58 @@ class _Units:
         return factor
 
 
+class Prepared:
+    """An estimate over claims, checked and ready to be computed on rows."""
+
+    def __init__(self, model: Model, estimate: Estimate) -> None:
+        where = f"estimate {estimate.name}"
+        if estimate.selection is None:
+            raise ModelError(f"{where}: method dv:{estimate.method} needs a dv:selection")
+        selection = model.selections.get(estimate.selection)
+        if selection is None:
+            raise ModelError(f"{where}: dv:selection {short(estimate.selection)} is not "
+                             "declared; declare it as a dv:Selection")
+        if estimate.inputs:
+            raise ModelError(f"{where}: dv:{estimate.method} takes a dv:selection, not dv:input")
+        if estimate.unit is None:
+            raise ModelError(f"{where} has no dv:unit; declare the unit it is reported in")
+        helper = _Units(model)
+        declared = helper.quantity(estimate.unit)
+        if declared is None:
+            raise UnitMismatch(f"{where}: unit {short(estimate.unit)} is not defined")
+        self.model = model
+        self.estimate = estimate
+        self.selection = selection
+        self.declared = declared
+        self.dimension = _values_dimension(model, selection.metric, helper)
+        self.factor_of = helper.factor_within(self.dimension)
+        self.involvement = Involvement(model)
+        self.unit_factor = float(declared.to_base_units().magnitude)
+        self.description = describe(model, selection)
+
+    def select(self, as_of: DatedValue | None) -> Selected:
+        return select(self.model, self.selection, self.factor_of, as_of, self.involvement)
+
+    def on(self, selected: Selected, estimate: Estimate | None = None) -> Aggregate:
+        """The estimate computed on ``selected`` (``estimate`` may differ from the
+        declared one in its date only)."""
+        context = (self.model, estimate or self.estimate, selected, self.declared,
+                   self.dimension, self.unit_factor, self.involvement, self.description)
+        method = self.estimate.method
+        if method in TREND_METHODS:
+            return _trend(*context)
+        if method == "LargestValue":
+            return _largest(*context)
+        if method == "CountShare":
+            return _count(*context)
+        return _sum(*context)
+
+
 def compute(model: Model, estimate: Estimate) -> Aggregate:
-    """The aggregate ``estimate`` declares, from the claims of its selection."""
-    where = f"estimate {estimate.name}"
-    if estimate.selection is None:
-        raise ModelError(f"{where}: method dv:{estimate.method} needs a dv:selection")
-    selection = model.selections.get(estimate.selection)
-    if selection is None:
-        raise ModelError(f"{where}: dv:selection {short(estimate.selection)} is not declared; "
-                         "declare it as a dv:Selection")
-    if estimate.inputs:
-        raise ModelError(f"{where}: dv:{estimate.method} takes a dv:selection, not dv:input")
-    if estimate.unit is None:
-        raise ModelError(f"{where} has no dv:unit; declare the unit it is reported in")
-    helper = _Units(model)
-    declared = helper.quantity(estimate.unit)
-    if declared is None:
-        raise UnitMismatch(f"{where}: unit {short(estimate.unit)} is not defined")
-    dimension = _values_dimension(model, selection.metric, helper)
-    factor_of = helper.factor_within(dimension)
-    involvement = Involvement(model)
-    selected = select(model, selection, factor_of, estimate.target_date, involvement)
-    unit_factor = float(declared.to_base_units().magnitude)
-    context = (model, estimate, selected, declared, dimension, unit_factor, involvement)
-    description = describe(model, selection)
-    if estimate.method in TREND_METHODS:
-        return _trend(*context, description)
-    if estimate.method == "LargestValue":
-        return _largest(*context, description)
-    if estimate.method == "CountShare":
-        return _count(*context, description)
-    return _sum(*context, description)
+    """The aggregate ``estimate`` declares, from the claims of its selection
+    dated up to the end of its dv:targetDate."""
+    prepared = Prepared(model, estimate)
+    return prepared.on(prepared.select(estimate.target_date))
 
 
 def _values_dimension(model: Model, metric: str | None, helper: _Units) -> Any:

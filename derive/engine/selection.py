@@ -73,7 +73,8 @@ class Involvement:
         return self.memo[entity]
 
     def involves(self, claim: Claim, entities: tuple[str, ...] | frozenset[str]) -> bool:
-        return any(not self.reach(about).isdisjoint(entities) for about in claim.about)
+        return any(not self.reach(node).isdisjoint(entities)
+                   for node in (claim.iri, *claim.about))
 
 
 def select(model: Model, selection: Selection, factor_of: Callable[[str], float | None],

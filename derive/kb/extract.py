@@ -399,6 +399,8 @@ def _scenario(reader: _Reader, node: Node) -> Scenario:
         is_default=bool(default is not None and default.toPython() is True),  # type: ignore[attr-defined]
         bindings=tuple(sorted(bindings)),
         supported_by=tuple(sorted(str(c) for c in reader.all(node, PROV + "wasDerivedFrom"))),
+        replaces=tuple(sorted(str(c) for b in reader.all(node, DV + "binding")
+                              for c in reader.all(b, DV + "replaces"))),
     )
 
 
@@ -424,4 +426,5 @@ def _estimate(reader: _Reader, node: Node, file: str | None) -> Estimate:
         selection=reader.text(node, DV + "selection"),
         condition=reader.text(node, DV + "involving"),
         top=_integer(reader, node, DV + "amongTop"),
+        evidence_for=reader.text(node, DV + "evidenceFor"),
     )

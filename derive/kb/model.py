@@ -164,6 +164,7 @@ class Estimate:
     selection: str | None = None  # estimates over a set of claims
     condition: str | None = None  # an entity the counted or summed claims involve
     top: int | None = None  # count among the top N by value as of the target date
+    evidence_for: str | None = None  # the premise this estimate over data checks
 
     @property
     def name(self) -> str:
@@ -189,6 +190,7 @@ class Scenario:
     is_default: bool = False
     bindings: tuple[tuple[str, str], ...] = ()  # (parameter IRI, claim/assumption IRI)
     supported_by: tuple[str, ...] = ()  # claims that state the scenario
+    replaces: tuple[str, ...] = ()  # claims whose value it replaces (dv:replaces)
 
     @property
     def name(self) -> str:
