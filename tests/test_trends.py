@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import KBBuilder
 
 from derive.engine import trends
 from derive.errors import ModelError
+
+CHROMIUM = Path("/usr/bin/chromium")
 
 TABLE_SOURCE = """\
 src:table a bibo:Document ; dcterms:title "A table of models" ;
@@ -302,3 +307,62 @@ est:trend a dv:Estimate ; rdfs:label "t"@en ; dv:method dv:LogLinearTrend ;
     result = invoke("estimate", "trend", kb=make_kb.root)
     assert result.exit_code == 1
     assert "sel:nowhere is not declared" in result.output
+
+
+PREMISE = """
+src:essay a bibo:Document ; dcterms:title "The essay" ; dcterms:issued "2004"^^xsd:gYear .
+claim:essay-doubling a dv:QuantitativeClaim ; rdfs:label "Doubling time the essay states"@en ;
+    dv:about ent:us ; dv:metric metric:training-compute-doubling-time ;
+    dv:quantity [ a qudt:QuantityValue ; qudt:value 6.0E0 ; qudt:hasUnit unit:MO ] ;
+    dv:asOf "2004"^^xsd:gYear ; dv:statedAs dv:Premise ; prov:wasQuotedFrom src:essay ;
+    dv:quote [ a oa:SpecificResource ; oa:hasSource src:essay ;
+        oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "it doubles every 6 months" ] ] .
+est:trend dv:evidenceFor claim:essay-doubling .
+"""
+
+
+def _sheet(make_kb: KBBuilder, invoke, tmp_path, fmt: str):
+    kb = kb_with(make_kb, HAND, trend() + PREMISE)
+    out = tmp_path / "site"
+    result = invoke("sheet", "trend", "--out", str(out), "--format", fmt, kb=kb.root)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_trend_sheet_has_the_chart_and_the_rows(make_kb, invoke, tmp_path) -> None:
+    out = _sheet(make_kb, invoke, tmp_path, "html")
+    html = (out / "estimate-trend.html").read_text(encoding="utf-8")
+    assert html.count('<circle class="row"') == 4
+    assert '<polyline class="fit"' in html and '<polygon class="band"' in html
+    assert 'class="premise"' in html and "doubling every 6 mo" in html
+    assert "All 4 rows" in html and "row 5" in html  # the table lists every row
+    assert "licence CC BY 4.0" in html
+
+
+def test_trend_sheet_in_markdown_writes_the_chart(make_kb, invoke, tmp_path) -> None:
+    out = _sheet(make_kb, invoke, tmp_path, "md")
+    text = (out / "estimate-trend.md").read_text(encoding="utf-8")
+    charts = sorted(p.name for p in out.glob("*--data-*.svg"))
+    assert charts and f"]({charts[0]})" in text
+    assert "| Training compute of M4 | 2003 |" in text
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+def test_chromium_renders_the_trend_chart(make_kb, invoke, tmp_path) -> None:
+    out = _sheet(make_kb, invoke, tmp_path, "html")
+    profile = tmp_path / "profile"
+    command = [
+        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND", "--enable-logging=stderr", "--v=0",
+        "--dump-dom", (out / "estimate-trend.html").as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    # the browser parsed the inline SVG into elements: four rows, the fit, its band
+    assert dom.count('<circle class="row"') == 4
+    assert '<polyline class="fit"' in dom and '<polygon class="band"' in dom
+    assert [line for line in done.stderr.splitlines() if "Uncaught" in line] == []
+    shutil.rmtree(profile, ignore_errors=True)

@@ -10,10 +10,15 @@ from typing import Any
 
 from markupsafe import Markup
 
+from derive.engine import units
 from derive.engine.plan import Plan
 from derive.engine.report import EstimateReport, TrailNode
+from derive.engine.summary import Aggregate
+from derive.errors import DeriveError
+from derive.kb import citations
 from derive.kb.model import Model
-from derive.render.sheets import chart, words
+from derive.kb.numbers import fmt
+from derive.render.sheets import chart, datachart, words
 from derive.render.sheets.common import Footnotes, Site, claim_dict, estimate_claims
 from derive.render.sheets.findings import Shown, touching
 from derive.render.sheets.projection import project
@@ -64,15 +69,47 @@ class _Scenario:
             "as_of": node.as_of, "via_parameter": node.via_parameter, "comment": node.comment,
             "claim": None, "motivated_by": [],
         }
+        if node.kind == "data":
+            item["selection"] = self.selection(node)
         claim = self.model.claims.get(node.key)
         if node.kind == "claim" and claim is not None:
             item["claim"] = claim_dict(self.model, claim, self.notes, self.site)
-        for child in node.inputs:
+        for child in node.inputs if node.kind != "data" else ():  # a selection's extremes
             motive = self.model.claims.get(child.key)
             if motive is not None:
                 item["motivated_by"].append(claim_dict(self.model, motive, self.notes,
                                                        self.site))
         return item
+
+    def selection(self, node: TrailNode) -> dict[str, Any]:
+        """A selection's rows, for the sheet's table (all of them, largest marked)."""
+        sources = [node.stated_in, *node.cites] if node.stated_in else []
+        return {
+            "details": node.details,
+            "datasets": [{"ref": self.notes.ref(s.iri), "license": s.license,
+                          "title": s.title, "publisher": s.publisher} for s in sources],
+            "rows": [{"label": r.label, "date": r.date,
+                      "value": words.stated(r.value, r.unit, None, None),
+                      "locator": r.locator, "reference": r.reference, "marked": r.marked}
+                     for r in node.rows],
+            "examples": [claim_dict(self.model, self.model.claims[c.key], self.notes,
+                                    self.site) | {"role": c.role}
+                         for c in node.inputs if c.key in self.model.claims],
+        }
+
+    def data_charts(self, plan: Plan) -> list[dict[str, Any]]:
+        charts = []
+        for iri, result in sorted(plan.aggregates.items()):
+            if result.fit is None and result.winner is None:
+                continue
+            estimate = self.model.estimates[iri]
+            title = f"{estimate.label}: the rows"
+            svg = datachart.render(result, title, _axis(self.model, result),
+                                   _premise(self.model, estimate.evidence_for, result))
+            if svg is not None:
+                charts.append({"svg": Markup(svg), "name": estimate.name,
+                               "caption": _caption(self.model, result)})
+        return charts
 
     def step(self, number: int, node: TrailNode, refs: dict[str, str]) -> dict[str, Any]:
         return {
@@ -94,7 +131,7 @@ class _Scenario:
             "is_default": bool(scenario and scenario.is_default),
             "anchor": f"scenario-{computed.scenario or 'none'}",
             "error": computed.error, "steps": [], "inputs": [], "drivers": [], "chart": None,
-            "chart_file": None,
+            "chart_file": None, "data_charts": [],
         }
         report = computed.report
         if report is None:
@@ -124,6 +161,10 @@ class _Scenario:
             } for d in report.drivers],
         })
         if computed.plan is not None:
+            out["data_charts"] = self.data_charts(computed.plan)
+            for number, item in enumerate(out["data_charts"], 1):
+                item["file"] = (f"{chart_file.removesuffix('.svg')}--data-{number}.svg"
+                                if chart_file else None)
             curve = project(computed.plan, seed=report.seed or 0)
             if curve is not None:
                 axis = report.unit or "value"
@@ -154,3 +195,45 @@ def context(model: Model, iri: str, outcomes: list[Computed], site: Site,
         "footnotes": notes.entries(),
         "index_href": site.href("index", ""),
     }
+
+
+def _axis(model: Model, result: Aggregate) -> str:
+    selection = model.selections[result.selection]
+    metric = model.label(selection.metric) if selection.metric else "value"
+    first = result.selected.points[0].claim if result.selected.points else None
+    unit = model.claims[first].unit if first else None
+    return f"{metric} ({model.unit_symbol(unit)})" if unit else metric
+
+
+def _premise(model: Model, claim_iri: str | None,
+             result: Aggregate) -> datachart.Premise | None:
+    """The premise an estimate over data checks, in the chart's terms."""
+    claim = model.claims.get(claim_iri or "")
+    if claim is None or claim.value is None or claim.unit is None:
+        return None
+    try:
+        quantity = units.quantity_of(model, claim.unit)
+    except DeriveError:
+        return None
+    factor = float(quantity.to_base_units().magnitude)
+    source = model.sources.get(claim.stated_in or "")
+    who = citations.short(source) if source else "the source"
+    shown = f"{fmt(claim.value)} {model.unit_symbol(claim.unit)}".strip()
+    if result.fit is not None:
+        year = units.registry().Quantity(1.0, "year")
+        if quantity.dimensionality != year.dimensionality:
+            return None
+        return datachart.Premise(f"{who}: doubling every {shown}",
+                                 doubling_years=claim.value * factor)
+    return datachart.Premise(f"{who}: {shown}", value=claim.value * factor,
+                             year=claim.as_of.decimal_year if claim.as_of else None)
+
+
+def _caption(model: Model, result: Aggregate) -> str:
+    n = len(result.selected.points)
+    text = f"{n} rows of the selection “{model.label(result.selection)}”, by date (log scale)"
+    if result.fit is not None:
+        text += "; the line is the fitted trend, the band the 90% interval of its slope"
+    if result.winner:
+        text += "; the largest as of the date is marked in red"
+    return text + "; the dashed line is the premise the data check, where there is one."

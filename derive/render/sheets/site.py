@@ -226,4 +226,9 @@ def _write_charts(out: Path, page: dict[str, Any]) -> list[Path]:
             target = out / scenario["chart_file"]
             write_output(target, (scenario["chart"] + "\n").encode("utf-8"))
             written.append(target)
+        for item in scenario.get("data_charts", []):
+            if item.get("file"):
+                target = out / item["file"]
+                write_atomic(target, (item["svg"] + "\n").encode("utf-8"))
+                written.append(target)
     return written
