@@ -94,3 +94,12 @@ def test_no_rows_for_the_premise_date_is_a_warning(make_kb, invoke) -> None:
     finding = audit_json(invoke, kb)["evidence-largest"]
     assert finding["severity"] == "warning"
     assert "gives no value for 2001" in finding["message"]
+
+
+def test_a_selection_without_metric_fails_validation(make_kb, invoke) -> None:
+    make_kb.write("s.ttl", "@prefix sel: <https://w3id.org/derive/kb/selection/> .\n"
+                  'sel:bad a dv:Selection ; rdfs:label "bad"@en ; dv:frontierTop 0 .\n')
+    result = invoke("validate", kb=make_kb.root)
+    assert result.exit_code == 1
+    assert "needs exactly one dv:ofMetric" in result.output
+    assert "dv:frontierTop must be one positive" in result.output
