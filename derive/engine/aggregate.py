@@ -11,14 +11,11 @@ from typing import Any
 
 from derive.engine import trends, units
 from derive.engine.selection import Involvement, Point, Selected, describe, select
-from derive.engine.summary import LOG10_2, Aggregate
+from derive.engine.summary import LOG10_2, TREND_METHODS, Aggregate
 from derive.errors import ModelError, UnitMismatch
 from derive.kb.model import DatedValue, Estimate, Model
 from derive.kb.namespaces import short
 from derive.kb.numbers import fmt
-
-TREND_METHODS = {"LogLinearTrend": "ols", "TheilSenTrend": "theil-sen"}
-METHODS = (*TREND_METHODS, "LargestValue", "CountShare", "SumShare")
 
 
 class _Units:

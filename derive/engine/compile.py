@@ -13,6 +13,7 @@ from derive.engine import aggregate, methods, units
 from derive.engine.formula import Algebra, Formula, evaluate
 from derive.engine.formula import parse as parse_formula
 from derive.engine.plan import Leaf, Override, Plan, Step, suggest
+from derive.engine.summary import METHODS as AGGREGATE_METHODS
 from derive.engine.summary import Aggregate
 from derive.errors import DeriveError, ModelError, UnitMismatch, UnknownName
 from derive.kb import dates
@@ -45,7 +46,7 @@ class _Compiler:
             if self._override_for(current) is not None and current != estimate_iri:
                 continue
             estimate = self.model.estimates[current]
-            if estimate.method in aggregate.METHODS:
+            if estimate.method in AGGREGATE_METHODS:
                 self.graph.add_edge(current + DATA, current)
                 continue
             for ref in estimate.inputs:
@@ -230,7 +231,7 @@ class _Compiler:
         estimate = self.model.estimates[key]
         where = f"estimate {estimate.name}"
         method = methods.get(estimate.method, where)
-        if estimate.method in aggregate.METHODS:
+        if estimate.method in AGGREGATE_METHODS:
             return self.data_step(key)
         roles = [ref.role for ref in estimate.inputs]
         if len(set(roles)) != len(roles):

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from derive.engine.selection import Point, Selected
 
 LOG10_2 = math.log10(2.0)
+TREND_METHODS = {"LogLinearTrend": "ols", "TheilSenTrend": "theil-sen"}
+METHODS = (*TREND_METHODS, "LargestValue", "CountShare", "SumShare")  # over sets of claims
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from derive.engine.report import EstimateReport, TrailNode
+from derive.engine.summary import METHODS as AGGREGATES
 from derive.kb import citations
 from derive.kb.model import Source
 from derive.kb.numbers import fmt, stated
@@ -35,7 +36,10 @@ def _context(report: EstimateReport) -> list[str]:
         lines.append(f"scenario: {report.scenario.name} ({report.scenario.label})")
     if report.target_date:
         lines.append(f"for: {report.target_date}")
-    if report.interval is not None:
+    if report.interval is not None and report.method in AGGREGATES:
+        lines.append("interval: the fit's 90% interval" if "Trend" in report.method
+                     else "interval: none of its own")
+    elif report.interval is not None:
         lines.append(f"sampling: {report.samples:,} draws, seed {report.seed}; stated ranges "
                      "read as 90% intervals")
     for name, value in report.overrides.items():
@@ -74,7 +78,7 @@ def _describe(report: EstimateReport, node: TrailNode, style: _Style) -> tuple[s
     if node.kind == "estimate":
         kind = "estimate " if style is _MD else ""
         head = f"{role}{kind}{style.name(node.name)} = {style.value(_value(node.value, node.unit))}"
-        if node.interval is not None:
+        if node.interval is not None and node.interval.low != node.interval.high:
             head += style.interval(f"{_value(node.interval.low, node.unit)} – "
                                    f"{_value(node.interval.high, node.unit)}")
         formula = style.code(node.formula or "")

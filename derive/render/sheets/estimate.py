@@ -148,6 +148,9 @@ class _Scenario:
                 report.value, report.unit),
             "exact": f"{report.value:.6g}" + (f" {report.unit}" if report.unit else ""),
             "interval_level": round(interval.level * 100) if interval else None,
+            "interval_note": ("The interval is the fit's: the 90% interval of the slope "
+                              "(Student's t), not a Monte Carlo one."
+                              if "Trend" in report.method else None),
             "method": report.trail.method_label or report.method,
             "target_date": report.target_date,
             "samples": report.samples, "seed": report.seed,
