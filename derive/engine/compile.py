@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 import pint
 
-from derive.engine import aggregate, methods, units
+from derive.engine import methods, units
 from derive.engine.formula import Algebra, Formula, evaluate
 from derive.engine.formula import parse as parse_formula
 from derive.engine.plan import Leaf, Override, Plan, Step, suggest
@@ -208,11 +208,8 @@ class _Compiler:
         """The result of an estimate over claims, computed once per knowledge base."""
         found = self.aggregates.get(estimate_iri)
         if found is None:
-            try:
-                found = aggregate.compute(self.model, self.model.estimates[estimate_iri])
-            except DeriveError as exc:
-                found = exc
-            self.aggregates[estimate_iri] = found
+            raise ModelError(f"estimate {local_name(estimate_iri)} was not computed from its "
+                             "selection; compile with derive.engine.compiled")
         if isinstance(found, DeriveError):
             raise found
         plan.aggregates[estimate_iri] = found
@@ -346,5 +343,6 @@ def _formula_units(formula: Formula, values: dict[str, Any], horizons: dict[str,
 def compile_plan(model: Model, estimate_iri: str, scenario: Scenario | None,
                  overrides: dict[str, Override] | None = None,
                  aggregates: dict[str, Aggregate | DeriveError] | None = None) -> Plan:
-    """``aggregates`` shares the results of estimates over claims between plans."""
+    """``aggregates`` holds the results of the estimates over claims (see
+    ``derive.engine.compiled.aggregates``), computed once for every plan."""
     return _Compiler(model, scenario, overrides or {}, aggregates).compile(estimate_iri)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from derive.engine.plan import Override, Plan
+from derive.engine.summary import METHODS as AGGREGATE_METHODS
 from derive.errors import DeriveError, ModelError, UnitMismatch
 from derive.kb import cache
 from derive.kb.locate import KnowledgeBase
@@ -77,16 +78,33 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
     model = extract.extract(store.load(kb))
     compiled = Compiled(model)
     scenarios = [None, *model.scenarios.values()]
-    aggregates: dict[str, Any] = {}  # estimates over claims: computed once, shared by plans
+    results = aggregates(model)  # estimates over claims: computed once, shared by plans
     for estimate in model.estimates:
         for scenario in scenarios:
             key = (estimate, scenario.iri if scenario else None)
             try:
                 compiled.plans[key] = compile_plan(model, estimate, scenario,
-                                                   aggregates=aggregates)
+                                                   aggregates=results)
             except DeriveError as exc:
                 compiled.plans[key] = (type(exc).__name__, str(exc))
     return compiled
+
+
+def aggregates(model: Model) -> dict[str, Any]:
+    """The result (or the error) of every estimate over a set of claims."""
+    if not any(e.method in AGGREGATE_METHODS for e in model.estimates.values()):
+        return {}
+    # the cache boundary: scipy (and pint) only when the knowledge base has such estimates
+    from derive.engine import aggregate
+
+    out: dict[str, Any] = {}
+    for estimate in model.estimates.values():
+        if estimate.method in AGGREGATE_METHODS:
+            try:
+                out[estimate.iri] = aggregate.compute(model, estimate)
+            except DeriveError as exc:
+                out[estimate.iri] = exc
+    return out
 
 
 def load(kb: KnowledgeBase) -> Compiled:
@@ -106,4 +124,4 @@ def plan_with(model: Model, estimate_iri: str, scenario: Scenario | None,
     """A plan for values set by the user (``--set``): not cached, so compiled now."""
     from derive.engine.compile import compile_plan  # the cache boundary: pint only when needed
 
-    return compile_plan(model, estimate_iri, scenario, overrides)
+    return compile_plan(model, estimate_iri, scenario, overrides, aggregates(model))
