@@ -35,12 +35,14 @@ def check(context: AuditContext) -> list[Finding]:
             continue
         checked.add(claim.iri)
         findings.append(_compare(context, estimate, claim))
-    tables = {iri for sel in model.selections.values() for iri in sel.sources}
+    # the other premises of the sources whose premises the data check (the essay's,
+    # not the rows of the tables themselves)
+    stating = {model.claims[iri].stated_in for iri in checked}
     unchecked = sorted((c for c in model.claims.values()
                         if c.stated_as == "Premise" and c.value is not None
-                        and c.iri not in checked and c.stated_in not in tables),
+                        and c.iri not in checked and c.stated_in in stating),
                        key=lambda c: c.name)
-    if unchecked and model.selections:  # a knowledge base without data checks nothing
+    if unchecked:
         names = ", ".join(c.name for c in unchecked)
         findings.append(Finding(
             id="evidence-unchecked", severity="info", kind="evidence-unchecked",
@@ -105,7 +107,12 @@ def _compare(context: AuditContext, estimate: Estimate, claim: Claim) -> Finding
     else:
         central = result.value * result.unit_factor
         ratio = (claim.value or 0.0) * factor / central if central else float("inf")
-        text += (f"The stated figure is {fmt(ratio)} times the data's, outside {precision}.")
+        if estimate.method == "CountShare" and result.unit_factor == 1.0:
+            gap = (claim.value or 0.0) * factor - central
+            text += (f"The stated count is {fmt(abs(gap))} {'fewer' if gap < 0 else 'more'} "
+                     f"than the data's, outside {precision}.")
+        else:
+            text += f"The stated figure is {fmt(ratio)} times the data's, outside {precision}."
     text += " " + _held_text(held, claim)
     if crossing:
         text += " " + crossing
