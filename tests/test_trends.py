@@ -366,3 +366,11 @@ def test_chromium_renders_the_trend_chart(make_kb, invoke, tmp_path) -> None:
     assert '<polyline class="fit"' in dom and '<polygon class="band"' in dom
     assert [line for line in done.stderr.splitlines() if "Uncaught" in line] == []
     shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_a_joint_row_counts_for_each_country(make_kb, invoke) -> None:
+    kb = kb_with(make_kb, FRONTIER_ROWS, COUNT.replace("ent:us ;", "ent:cn ;", 1))
+    # the largest model (e, by Org A in the US) also lists China on its own row
+    kb.write("joint.ttl", "ent:e schema:countryOfOrigin ent:cn .\n")
+    assert as_json(invoke, kb, "us-count")["value"] == 2.0  # e and c involve China
+    assert as_json(invoke, kb, "us-share")["value"] == pytest.approx(200 / 3)
