@@ -7,12 +7,14 @@ the SVG scales to its container."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from derive.engine.summary import LOG10_2, Aggregate
+from derive.engine.summary import LOG10_2, Aggregate, Fit
 from derive.render.sheets.words import number
 
+Scale = Callable[[float], float]
 WIDTH, HEIGHT = 640, 380
 LEFT, RIGHT, TOP, BOTTOM = 92, 24, 40, 60
 
@@ -95,7 +97,7 @@ def render(result: Aggregate, title: str, axis_label: str,
     return "\n".join(parts)
 
 
-def _fit(fit, sx, sy) -> list[str]:  # type: ignore[no-untyped-def]
+def _fit(fit: Fit, sx: Scale, sy: Scale) -> list[str]:
     steps = 24
     years = [fit.x_min + (fit.x_max - fit.x_min) * i / steps for i in range(steps + 1)]
 
@@ -115,7 +117,8 @@ def _fit(fit, sx, sy) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-def _premise(premise: Premise, fit, sx, sy, x_lo: int, x_hi: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _premise(premise: Premise, fit: Fit | None, sx: Scale, sy: Scale, x_lo: int,
+             x_hi: int) -> list[str]:
     out: list[str] = []
     if premise.doubling_years and fit is not None:
         slope = LOG10_2 / premise.doubling_years
