@@ -103,3 +103,50 @@ def test_a_selection_without_metric_fails_validation(make_kb, invoke) -> None:
     assert result.exit_code == 1
     assert "needs exactly one dv:ofMetric" in result.output
     assert "dv:frontierTop must be one positive" in result.output
+
+
+# The shipped knowledge base: the essay's three premises against Epoch AI's table as
+# imported into facts/imported/ (what the table gives is asserted loosely, so that a
+# new version of the table changes only the figures, not the verdicts).
+SHIPPED_PREMISES = {
+    "evidence-largest-training-compute": "error",  # 6e23 against a 2025 frontier far above it
+    "evidence-training-compute-doubling-time": "error",  # 9-10 months against about 5
+    "evidence-us-largest-ai-models": "error",  # 18 of 25 against the 2025 count
+}
+
+
+def test_shipped_premises_against_the_data() -> None:
+    from conftest import PROJECT
+
+    from derive.audit import audit
+    from derive.kb import locate
+
+    found = {f.id: f for f in audit(locate(PROJECT))}
+    for name, severity in SHIPPED_PREMISES.items():
+        assert found[name].severity == severity, found[name].message
+        assert found[name].evidence["data"]["rows"] > 100
+        assert found[name].estimate is not None
+    largest = found["evidence-largest-training-compute"].evidence
+    assert largest["data"]["value"] > 1e26 and largest["data"]["as_of"] == "2025"
+    doubling = found["evidence-training-compute-doubling-time"].evidence
+    assert 3 < doubling["data"]["low"] < doubling["data"]["high"] < 8
+    count = found["evidence-us-largest-ai-models"].evidence
+    assert count["held_for_cutoffs"]  # 18 of the 25 held at some earlier cut-off
+    unchecked = found["evidence-unchecked"].evidence["unchecked"]
+    assert "us-notable-ai-models" in unchecked
+    assert not any(name.startswith("epoch-") for name in unchecked)
+
+
+def test_shipped_projection_from_the_data(invoke) -> None:
+    from conftest import PROJECT
+
+    result = invoke("estimate", "frontier-training-compute-2027", "--scenario", "epoch-data",
+                    "--format", "json", kb=PROJECT)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["interval"]["low"] < data["value"] < data["interval"]["high"]
+    base = next(node for node in data["inputs"] if node["role"] == "base")
+    winner = base["inputs"][0]["inputs"][0]
+    assert winner["role"] == "largest" and winner["locator"].startswith("row ")
+    assert winner["stated_in"]["id"] == "epoch-notable-ai-models" and winner["sources"]
+    assert winner["quote"]  # the cell's text

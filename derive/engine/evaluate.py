@@ -171,7 +171,8 @@ def evaluate(plan: Plan, samples: int = 10_000, seed: int = 0) -> Evaluation:
     for step in plan.steps:
         array = np.broadcast_to(np.asarray(sampled[step.key], dtype=float), (samples,))
         low, high = np.percentile(array / step.factor, [5.0, 95.0])
-        if math.isfinite(low) and math.isfinite(high):  # else no interval rather than inf
+        # no interval rather than inf, nor for a step no uncertain input reaches
+        if math.isfinite(low) and math.isfinite(high) and low != high:
             evaluation.intervals[step.key] = Interval(float(low), float(high))
     for step in plan.steps:  # an estimate over claims keeps its own interval, unsampled
         leaf = plan.leaves.get(step.key + "#data")

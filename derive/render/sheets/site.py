@@ -229,6 +229,6 @@ def _write_charts(out: Path, page: dict[str, Any]) -> list[Path]:
         for item in scenario.get("data_charts", []):
             if item.get("file"):
                 target = out / item["file"]
-                write_atomic(target, (item["svg"] + "\n").encode("utf-8"))
+                write_output(target, (item["svg"] + "\n").encode("utf-8"))
                 written.append(target)
     return written
