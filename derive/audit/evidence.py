@@ -146,6 +146,8 @@ def _compare(context: AuditContext, estimate: Estimate, claim: Claim) -> Finding
 def _named_rows(result: Aggregate) -> list[str]:
     if result.winner:
         return [result.winner]
+    if result.pool:  # a count: the rows it counted
+        return list(result.pool)
     points = result.selected.points
     return [p.claim for p in (points[0], points[-1])] if points else []
 
