@@ -20,7 +20,7 @@ from derive.errors import ModelError
 CHROMIUM = Path("/usr/bin/chromium")
 
 TABLE_SOURCE = """\
-src:table a bibo:Document ; dcterms:title "A table of models" ;
+src:table a <http://www.w3.org/ns/dcat#Dataset> ; dcterms:title "A table of models" ;
     dcterms:issued "2024-06-01"^^xsd:date ; dcterms:license "CC BY 4.0" ;
     dcterms:publisher "Some Publisher" .
 src:paper-a a bibo:Document ; dcterms:title "Paper A" ; dcterms:issued "2003"^^xsd:gYear .

@@ -188,6 +188,10 @@ def context(model: Model, iri: str, outcomes: list[Computed], site: Site,
         scenarios.append(builder.build(computed, title, chart_file))
     reproduces = model.claims.get(estimate.reproduces or "")
     claims = estimate_claims(model, iri)
+    for scenario in scenarios:  # the rows a selection shows, with their attribution links
+        for item in scenario["inputs"]:
+            for example in (item.get("selection") or {}).get("examples", []):
+                claims.add(example["name"])
     return {
         "kind": "estimate", "name": estimate.name, "title": estimate.label,
         "comment": estimate.comment,
