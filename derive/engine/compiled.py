@@ -73,7 +73,7 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
     from derive.engine.compile import compile_plan  # the cache boundary: a miss only
     from derive.kb import extract, store
 
-    model = extract.extract(store.load(kb))
+    model = extract.extract(store.load_index(kb))
     compiled = Compiled(model)
     scenarios = [None, *model.scenarios.values()]
     for estimate in model.estimates:
