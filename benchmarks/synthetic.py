@@ -20,7 +20,8 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 PER_FILE = 5000
-CLAIMS_PER_ENTITY = 50
+# One claim per entity and year (2015-2025), so that no two claims disagree.
+CLAIMS_PER_ENTITY = 11
 CLAIMS_PER_ESTIMATE = 500
 
 PROLOGUE = """\

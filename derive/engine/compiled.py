@@ -7,6 +7,7 @@ compiler, inside ``compile_kb``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from derive.engine.plan import Override, Plan
 from derive.errors import DeriveError, ModelError, UnitMismatch
@@ -14,6 +15,9 @@ from derive.kb import cache
 from derive.kb.locate import KnowledgeBase
 from derive.kb.model import Model, Scenario
 from derive.kb.namespaces import local_name, short
+
+if TYPE_CHECKING:
+    from derive.kb.store import LoadedGraph
 
 _ERRORS: dict[str, type[DeriveError]] = {
     "ModelError": ModelError, "UnitMismatch": UnitMismatch, "UnknownName": ModelError,
@@ -68,12 +72,13 @@ def withheld(plan: Plan, rejected: dict[str, str]) -> str | None:
     return None
 
 
-def compile_kb(kb: KnowledgeBase) -> Compiled:
-    """Parse, extract and plan the knowledge base (the cold path)."""
+def compile_kb(kb: KnowledgeBase, loaded: LoadedGraph | None = None) -> Compiled:
+    """Parse (unless ``loaded`` is given), extract and plan the knowledge base
+    (the cold path)."""
     from derive.engine.compile import compile_plan  # the cache boundary: a miss only
     from derive.kb import extract, store
 
-    model = extract.extract(store.load_index(kb))
+    model = extract.extract(loaded or store.load_index(kb))
     compiled = Compiled(model)
     scenarios = [None, *model.scenarios.values()]
     for estimate in model.estimates:
@@ -86,12 +91,13 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
     return compiled
 
 
-def load(kb: KnowledgeBase) -> Compiled:
-    """The compiled knowledge base, from the cache when the files have not changed."""
+def load(kb: KnowledgeBase, loaded: LoadedGraph | None = None) -> Compiled:
+    """The compiled knowledge base, from the cache when the files have not changed
+    (else compiled from ``loaded``, when the caller has parsed the files already)."""
     compiled = cache.read(kb)
     if isinstance(compiled, Compiled):
         return compiled
-    compiled = compile_kb(kb)
+    compiled = compile_kb(kb, loaded)
     cache.write(kb, compiled)
     return compiled
 
