@@ -37,7 +37,9 @@ class Converter:
             return found
         converted: Node
         if isinstance(term, ox.NamedNode):
-            converted = URIRef(term.value)
+            # pyoxigraph has checked the IRI; rdflib's constructor would check
+            # it again at a third of the cost of parsing.
+            converted = str.__new__(URIRef, term.value)
         elif isinstance(term, ox.BlankNode):
             converted = BNode(term.value)
         elif isinstance(term, ox.Literal):
