@@ -31,6 +31,7 @@ src:undated a bibo:Report ; dcterms:title "Undated" .
 src:baddate a bibo:Report ; dcterms:title "Bad date" ; dcterms:issued "last spring" .
 metric:no-units a dv:Metric ; rdfs:label "a metric without units"@en .
 ent:place a dv:Country ; rdfs:label "A place"@en .
+src:bare-part a dv:SourceText .
 """
 
 
