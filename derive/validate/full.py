@@ -76,7 +76,8 @@ def shacl_in_parts(data: LoadedGraph, shapes: Graph, claims: frozenset[str],
                    groups: list[frozenset[str]]) -> list[Problem]:
     """The shapes over each group of claims (with every non-claim triple), in
     parallel processes when there are several groups and cores."""
-    rest, owned = incremental.split(data.graph, claims)  # type: ignore[arg-type]
+    wanted = frozenset().union(*groups)
+    rest, owned = incremental.split(data.graph, claims, wanted)  # type: ignore[arg-type]
     workers = min(len(groups), os.cpu_count() or 1)
     global _SHARED
     _SHARED = (data, shapes, rest, owned)  # inherited by forked workers, not pickled

@@ -109,27 +109,41 @@ def affected_claims(data: LoadedGraph, state: State, stamps: dict[str, str],
     return frozenset(affected & claims), now
 
 
-def split(graph: Graph, claims: frozenset[str]) -> tuple[list[Triple], dict[str, list[Triple]]]:
-    """The triples no claim owns, and each claim's own (its blank nodes' too),
-    so that a graph for any group of claims is put together without a scan."""
-    owned: dict[str, list[Triple]] = {}
-    taken: set[Node] = set()
-    for iri in claims:
-        subject = URIRef(iri)
-        triples: list[Triple] = []
-        frontier: list[Node] = [subject]
-        taken.add(subject)
-        while frontier:
-            node = frontier.pop()
-            for predicate, obj in graph.predicate_objects(node):
-                triples.append((node, predicate, obj))
-                if isinstance(obj, BNode) and obj not in taken:
-                    taken.add(obj)
-                    frontier.append(obj)
-        owned[iri] = triples
-    rest = [(s, p, o) for s in list(graph.subjects()) if s not in taken
-            for p, o in graph.predicate_objects(s)]
+def split(graph: Graph, claims: frozenset[str], wanted: frozenset[str]
+          ) -> tuple[list[Triple], dict[str, list[Triple]]]:
+    """The triples no claim owns (those of every other IRI, of the blank nodes
+    they reach and of blank nodes nothing refers to), and the triples of each
+    claim in ``wanted`` with its blank nodes', so that a graph for any group of
+    them is put together without a scan. Costs what the claims in ``wanted``
+    and the non-claims hold, not what every claim holds."""
+    owned = {iri: _closure(graph, URIRef(iri), set()) for iri in wanted}
+    claim_nodes = {URIRef(iri) for iri in claims}
+    rest: list[Triple] = []
+    seen: set[Node] = set()
+    for subject in list(graph.subjects()):
+        if isinstance(subject, BNode):
+            if next(iter(graph.subjects(None, subject)), None) is not None:
+                continue  # owned by whoever refers to it
+        elif subject in claim_nodes:
+            continue
+        if subject not in seen:
+            rest.extend(_closure(graph, subject, seen))
     return rest, owned
+
+
+def _closure(graph: Graph, start: Node, seen: set[Node]) -> list[Triple]:
+    """``start``'s triples and those of the blank nodes it reaches (not in ``seen``)."""
+    triples: list[Triple] = []
+    frontier = [start]
+    seen.add(start)
+    while frontier:
+        node = frontier.pop()
+        for predicate, obj in graph.predicate_objects(node):
+            triples.append((node, predicate, obj))
+            if isinstance(obj, BNode) and obj not in seen:
+                seen.add(obj)
+                frontier.append(obj)
+    return triples
 
 
 def assemble(rest: list[Triple], owned: dict[str, list[Triple]],
