@@ -56,9 +56,10 @@ def plant(tmp_path: Path) -> None:
     """Write a triple straight into the store (as no command would), to see
     whether the next command reuses the store or rebuilds it."""
     store = ox.Store(str(store_folder(tmp_path)))
-    store.add(ox.Quad(ox.NamedNode(KB + "claim/planted"),
-                      ox.NamedNode("https://w3id.org/derive/ns#quantity"),
-                      ox.Literal("x"), ox.NamedNode(KB + "graph/facts/a.ttl")))
+    triple = (ox.NamedNode(KB + "claim/planted"),
+              ox.NamedNode("https://w3id.org/derive/ns#quantity"), ox.Literal("x"))
+    store.add(ox.Quad(*triple, ox.NamedNode(KB + "graph/facts/a.ttl")))
+    store.add(ox.Quad(*triple))  # the default graph holds every file's triples too
     store.flush()
     del store
 
@@ -127,3 +128,15 @@ def test_a_bad_file_is_a_load_error_and_the_store_recovers(invoke, kb) -> None:
     path = kb.write("b.ttl", CLAIM.format(name="beta", value="5.0E18"))
     touch_later(path)
     assert rows(invoke, kb, VALUES) == [f"{KB}claim/alpha,1e+18", f"{KB}claim/beta,5e+18"]
+
+
+def test_a_triple_two_files_state_stays_when_one_goes(invoke, kb) -> None:
+    shared = 'ent:place a dv:Country ; rdfs:label "A place"@en .\n'
+    kb.write("a.ttl", CLAIM.format(name="alpha", value="1.0E18") + shared)
+    kb.write("b.ttl", CLAIM.format(name="beta", value="2.0E18") + shared)
+    ask = "ASK { ent:place a dv:Country }"
+    assert invoke("query", ask, kb=kb).output.strip() == "true"
+    (kb.root / "facts" / "b.ttl").unlink()
+    assert invoke("query", ask, kb=kb).output.strip() == "true"
+    (kb.root / "facts" / "a.ttl").unlink()
+    assert invoke("query", ask, kb=kb).output.strip() == "false"

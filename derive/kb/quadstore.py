@@ -9,7 +9,8 @@ are replaced (a changed derive replaces everything), under a lock so that two
 commands never write at once; the manifest is removed first and written last,
 so a store left half-updated by a crash is brought up to date again. Each
 knowledge-base file is its own named graph (``kb:graph/`` and its path in the
-knowledge base); queries see their union as the default graph.
+knowledge base); the default graph holds their union (a copy: Oxigraph
+answers over its default graph faster than over a union of graphs).
 """
 
 from __future__ import annotations
@@ -41,11 +42,12 @@ def file_graph(kb: KnowledgeBase, path: Path) -> ox.NamedNode:
 
 
 def load_files(store: ox.Store, kb: KnowledgeBase, files: list[Path]) -> None:
-    """Bulk-load ``files`` (Turtle), each into its own named graph."""
+    """Bulk-load ``files`` (Turtle), each into its own named graph and the default graph."""
     for path in files:
         base = path.resolve().as_uri()
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base,
                         to_graph=file_graph(kb, path))
+        _copy_to_default(store, file_graph(kb, path))
 
 
 def open_store(kb: KnowledgeBase, name: str,
@@ -86,24 +88,47 @@ def _update(target: Path, kb: KnowledgeBase, key: str,
     (target / _MANIFEST).unlink(missing_ok=True)  # a crash midway leaves no false manifest
     now = {kb.display(path): (path, _stamp(path)) for path in kb.data_files()}
     for display in set(before) - set(now):
-        store.remove_graph(ox.NamedNode(GRAPH_BASE + display))
+        _drop(store, ox.NamedNode(GRAPH_BASE + display))
     for display, (path, stamp) in now.items():
         if before.get(display) != stamp:
             graph = file_graph(kb, path)
             if display in before:
-                store.remove_graph(graph)
+                _drop(store, graph)
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE,
                             base_iri=path.resolve().as_uri(), to_graph=graph)
+            _copy_to_default(store, graph)
     for graph_name, ntriples in graphs:
         graph = ox.NamedNode(graph_name)
-        if store.contains_named_graph(graph):
-            store.remove_graph(graph)
+        _drop(store, graph)
         store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        _copy_to_default(store, graph)
     store.flush()
     del store
     files = {display: stamp for display, (_, stamp) in now.items()}
     cache.write_atomic(target / _MANIFEST, json.dumps(
         {"key": key, "code": _code(key), "files": files}).encode())
+
+
+def _copy_to_default(store: ox.Store, graph: ox.NamedNode) -> None:
+    """The default graph holds every graph's triples as well: Oxigraph answers
+    over its default graph several times faster than over the union of the
+    named graphs (0.5 s against 2.4 s for a group-by over 100,000 claims)."""
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                      for q in store.quads_for_pattern(None, None, None, graph))
+
+
+def _drop(store: ox.Store, graph: ox.NamedNode) -> None:
+    """Remove ``graph``, and from the default graph its triples no other graph holds."""
+    if not store.contains_named_graph(graph):
+        return
+    old = list(store.quads_for_pattern(None, None, None, graph))
+    store.remove_graph(graph)
+    default = ox.DefaultGraph()
+    for quad in old:
+        held = any(q.graph_name != default for q in
+                   store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None))
+        if not held:
+            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object))
 
 
 def _code(key: str) -> str:
@@ -130,4 +155,5 @@ def _in_memory(kb: KnowledgeBase, derived: Callable[[], list[tuple[str, bytes]]]
     load_files(store, kb, kb.data_files())
     for graph_name, ntriples in graphs:
         store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_name))
+        _copy_to_default(store, ox.NamedNode(graph_name))
     return store

@@ -293,12 +293,13 @@ def _cap(count: int, max_rows: int | None, what: str) -> None:
 
 def _execute_in_store(store: ox.Store, query: CheckedQuery,
                       max_rows: int | None) -> QueryResult:
-    """Oxigraph evaluates the checked text; every file's graph is part of the
-    default graph, and results come back as rdflib terms."""
+    """Oxigraph evaluates the checked text over the store's default graph (the
+    union of every file's graph, see ``derive.kb.quadstore``); results come
+    back as rdflib terms."""
     convert = Converter()
     with _sandbox():
         try:
-            result = store.query(query.text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            result = store.query(query.text, prefixes=PREFIXES)
             if isinstance(result, ox.QueryBoolean):
                 return AskResult(bool(result))
             if isinstance(result, ox.QueryTriples):
