@@ -175,6 +175,8 @@ def scale(n: int, runs: int) -> list[tuple[str, float, str]]:
         rows.append(("estimate --explain, warm", run(estimate, runs), "< 0.3 s"))
         rows.append(("query group-by over all claims, first", run(query), ""))
         rows.append(("query group-by over all claims, warm", run(query, runs), "< 0.5 s"))
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        rows.append(("query after a change to one file", run(query), ""))
         rows.append(("validate --full", run(["validate", "--full"]), "< 60 s"))
         rows.append(("validate, nothing changed", run(["validate"]), ""))
         first = files[0]
