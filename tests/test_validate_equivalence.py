@@ -77,7 +77,8 @@ BAD = {
                     f'dv:metric metric:ai-supercomputer-performance ; dv:asOf "2025"^^xsd:gYear ;'
                     f" {TOLD} .\n"),
     "wrong-unit": figure("wrong-unit", unit="unit:MO"),
-    "two-values": figure("two-values", value="1.0E18 , 2.0E18"),
+    "two-values": figure("two-values", value="1.0E18 , 2.0E18").replace(
+        "dv:QuantitativeClaim ;", 'dv:QuantitativeClaim ; rdfs:label "two values"@en ;'),
     "text-value": figure("text-value", value='"many"'),
     "no-unit": figure("no-unit").replace("; qudt:hasUnit unit:FLOPS", ""),
     "min-above": figure("min-above", extra="; schema:minValue 9.0E18"),
@@ -102,7 +103,11 @@ def build(kb: KBBuilder) -> KBBuilder:
     kb.write("sources.ttl", SOURCES)
     names = sorted(BAD)
     half = len(names) // 2
-    kb.write("claims-1.ttl", GOOD + "".join(BAD[n] for n in names[:half]))
+    # A claim may cite a claim (in another group, in another file): the cited
+    # claim must be seen whole, or it would look like a source that does not exist.
+    cites = ("claim:good-0 cito:citesAsEvidence claim:good-5 .\n"
+             'claim:good-5 rdfs:label "good 5"@en ; cito:citesAsEvidence claim:two-values .\n')
+    kb.write("claims-1.ttl", GOOD + cites + "".join(BAD[n] for n in names[:half]))
     kb.write("claims-2.ttl", "".join(BAD[n] for n in names[half:]))
     return kb
 

@@ -2,12 +2,13 @@
 shapes (in full, or over the claims that changed since ``state``) and the
 quote check, and keep the new state for next time.
 
-pySHACL needs an rdflib graph and costs about 8 ms a claim. No shape relates
-two claims (a claim's verdict depends on its own triples and on what is not a
-claim: sources, metrics, entities, the ontology), so the claims are validated
-in groups, each over the non-claim triples plus its own claims, in parallel
-processes; the problems are the same as one run over the whole graph (tested
-on a knowledge base that violates every shape)."""
+pySHACL needs an rdflib graph and costs a few ms a claim. A claim's verdict
+depends on its own triples, on what is not a claim (sources, metrics,
+entities, the ontology) and on the claims it refers to, so the claims are
+validated in groups, each over the non-claim triples, its own claims and the
+claims they refer to (transitively), in parallel processes; the problems are
+the same as one run over the whole graph (tested on a knowledge base that
+violates every shape)."""
 
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ def shacl_in_parts(data: LoadedGraph, shapes: Graph, claims: frozenset[str],
     rest, owned = incremental.split(data.graph, claims, wanted)  # type: ignore[arg-type]
     workers = min(len(groups), os.cpu_count() or 1)
     global _SHARED
-    _SHARED = (data, shapes, rest, owned)  # inherited by forked workers, not pickled
+    _SHARED = (data, shapes, rest, owned, claims)  # inherited by forked workers
     try:
         if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             return [p for group in groups for p in _shacl_job(group)]
@@ -91,13 +92,14 @@ def shacl_in_parts(data: LoadedGraph, shapes: Graph, claims: frozenset[str],
     return [p for problems in found for p in problems]
 
 
-_SHARED: tuple[LoadedGraph, Graph, list[Triple], dict[str, list[Triple]]] | None = None
+_SHARED: tuple[LoadedGraph, Graph, list[Triple], dict[str, list[Triple]],
+               frozenset[str]] | None = None
 
 
 def _shacl_job(group: frozenset[str]) -> list[Problem]:
     assert _SHARED is not None
-    data, shapes, rest, owned = _SHARED
-    graph = incremental.assemble(rest, owned, group)
+    data, shapes, rest, owned, claims = _SHARED
+    graph = incremental.assemble(data.graph, rest, owned, group, claims)  # type: ignore[arg-type]
     return shacl_problems(LoadedGraphView(graph, data), shapes)  # type: ignore[arg-type]
 
 

@@ -146,14 +146,25 @@ def _closure(graph: Graph, start: Node, seen: set[Node]) -> list[Triple]:
     return triples
 
 
-def assemble(rest: list[Triple], owned: dict[str, list[Triple]],
-             group: frozenset[str]) -> Graph:
-    """An rdflib graph of the triples no claim owns plus those of ``group``'s claims."""
-    graph = new_graph()
-    graph.addN((s, p, o, graph) for s, p, o in rest)
-    for iri in group:
-        graph.addN((s, p, o, graph) for s, p, o in owned.get(iri, ()))
-    return graph
+def assemble(graph: Graph, rest: list[Triple], owned: dict[str, list[Triple]],
+             group: frozenset[str], claims: frozenset[str]) -> Graph:
+    """An rdflib graph of the triples no claim owns plus those of ``group``'s
+    claims and of every claim they refer to, transitively (a claim that cites
+    another must see it whole, or the other would look like a missing source)."""
+    result = new_graph()
+    result.addN((s, p, o, result) for s, p, o in rest)
+    todo, done = list(group), set(group)
+    while todo:
+        iri = todo.pop()
+        triples = owned.get(iri)
+        if triples is None:
+            triples = _closure(graph, URIRef(iri), set())
+        result.addN((s, p, o, result) for s, p, o in triples)
+        for _s, _p, obj in triples:
+            if isinstance(obj, URIRef) and str(obj) in claims and str(obj) not in done:
+                done.add(str(obj))
+                todo.append(str(obj))
+    return result
 
 
 def parts(claims: frozenset[str], size: int) -> list[frozenset[str]]:
