@@ -4,6 +4,7 @@ added, rebuilt when the ontology or derive's code changes."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -11,7 +12,6 @@ import pyoxigraph as ox
 import pytest
 from conftest import KBBuilder
 
-from derive.kb import cache
 from derive.kb.namespaces import KB
 
 CLAIM = """\
@@ -111,10 +111,16 @@ def test_a_changed_ontology_is_seen(invoke, kb) -> None:
     assert before != rows(invoke, kb, text) == ["figure claim"]
 
 
-def test_changed_code_rebuilds_the_store(invoke, kb, tmp_path, monkeypatch) -> None:
+def test_changed_code_rebuilds_the_store(invoke, kb, tmp_path) -> None:
+    """A store another version of derive filled (its manifest names other
+    code) is emptied and filled again, even though no file changed."""
     rows(invoke, kb, VALUES)
     plant(tmp_path)
-    monkeypatch.setattr(cache, "_code_stamp", lambda: "another version of derive")
+    manifest = store_folder(tmp_path) / "derive-manifest.json"
+    recorded = json.loads(manifest.read_text())
+    recorded["key"] = recorded["key"].replace(recorded["code"], "another version of derive")
+    recorded["code"] = "another version of derive"
+    manifest.write_text(json.dumps(recorded))
     found = rows(invoke, kb, "SELECT ?c WHERE { ?c dv:quantity ?q }")
     assert found and not any("planted" in r for r in found)
 
