@@ -13,10 +13,11 @@ from rdflib import URIRef
 
 from derive.kb import KnowledgeBase, store
 from derive.kb.namespaces import PREFIXES
-from derive.validate import full, validate
+from derive.validate import full, one_value, validate
 from derive.validate.quotes import quote_problems
 from derive.validate.report import Problem, distinct
 from derive.validate.shacl import shacl_problems
+from derive.validate.values import value_problems
 
 TEXT = "The cluster reached 5 exaFLOP/s in 2025. Growth was fast."
 
@@ -113,10 +114,12 @@ def build(kb: KBBuilder) -> KBBuilder:
 
 
 def reference(kb: KnowledgeBase) -> list[Problem]:
-    """One plain pySHACL run over the whole rdflib graph, and the quote check."""
+    """One plain pySHACL run over the whole rdflib graph, and the other checks
+    validation runs (quotes, values, one value per property)."""
     data = store.load(kb)
     shapes = store.load(kb, kb.shapes_files()).graph
-    return distinct([*shacl_problems(data, shapes), *quote_problems(data)])
+    return distinct([*one_value.merged(shacl_problems(data, shapes), data),
+                     *quote_problems(data), *value_problems(data)])
 
 
 @pytest.fixture
@@ -164,9 +167,9 @@ EDITS = {
     "add a file": lambda kb: kb.write("more.ttl", figure("added", value="-1.0E0", unit="unit:MO",
                                       metric="metric:training-compute-doubling-time")),
     "move a claim": lambda kb: (kb.write("claims-2.ttl", (kb.root / "facts" / "claims-2.ttl")
-                                         .read_text() + BAD["no-source"]),
+                                         .read_text() + BAD["about-nothing"]),
                                 kb.write("claims-1.ttl", (kb.root / "facts" / "claims-1.ttl")
-                                         .read_text().replace(BAD["no-source"], ""))),
+                                         .read_text().replace(BAD["about-nothing"], ""))),
 }
 
 
