@@ -43,14 +43,14 @@ def query_graph(kb: KnowledgeBase) -> Store:
 def _derived(kb: KnowledgeBase) -> list[tuple[str, bytes]]:
     """The estimates and findings the facts imply, as N-Triples."""
     # The cache boundary: only a change computes them.
+    from derive.api.checked import load_checked
     from derive.audit import audit, findings_graph
     from derive.engine import provenance
-    from derive.engine.compiled import load
     from derive.engine.outcomes import all_estimates
     from derive.kb import store as turtle
 
     facts = turtle.load_index(kb)  # refuses what the loader refuses, with file and line
-    compiled = load(kb, facts)
+    compiled = load_checked(kb)  # no estimate on a value validation rejects
     results = provenance.results_graph(all_estimates(compiled), compiled.model)
     findings = findings_graph(audit(compiled, facts.graph))
     return [(name, graph.serialize(format="nt", encoding="utf-8"))

@@ -25,7 +25,7 @@ from derive.errors import LoadError
 from derive.kb import lexical
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import PREFIXES, short
-from derive.kb.triples import Converter, Triple, TripleIndex
+from derive.kb.triples import Converter, Triple, TripleIndex, to_literal
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -171,11 +171,13 @@ def parse_triples(text: str, display: str, base: str | None,
     """The triples of one Turtle file as rdflib terms, parsed by pyoxigraph."""
     convert = convert or Converter()
     try:
-        quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base)
+        quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base))
         triples = [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in quads]
     except (SyntaxError, ValueError):
-        triples = None
-    if triples is None or any(_is_bad_term(t[2]) for t in triples if isinstance(t[2], Literal)):
+        triples = quads = None
+    typed = {q.object for q in quads or () if isinstance(q.object, ox.Literal)
+             and not q.object.language}
+    if triples is None or any(_is_bad_term(to_literal(o, normalize=False)) for o in typed):
         # rdflib's parser names the problem and its line as users know it
         # (and raises); if it accepts the file after all, its triples stand.
         graph = new_graph()

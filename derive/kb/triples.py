@@ -50,13 +50,14 @@ class Converter:
         return converted
 
 
-def to_literal(term: ox.Literal) -> Literal:
+def to_literal(term: ox.Literal, *, normalize: bool | None = None) -> Literal:
+    """``normalize=False`` keeps the form as written (to check it)."""
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
     if datatype == _XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+    return Literal(term.value, datatype=URIRef(datatype), normalize=normalize)
 
 
 def to_ox(node: Node) -> Any:
