@@ -15,6 +15,7 @@ from click.testing import Result
 from conftest import PROJECT, KBBuilder
 
 from derive.errors import QueryError
+from derive.kb.namespaces import KB as KB_IRI
 from derive.query import sparql as queries
 
 FACTS = """\
@@ -245,9 +246,20 @@ def test_unknown_prefix_is_malformed(invoke, kb) -> None:
     assert "nope" in refused(invoke("query", "SELECT * WHERE { ?s nope:x ?o }", kb=kb))
 
 
-def test_evaluation_error_is_a_query_error(invoke, kb) -> None:
-    out = refused(invoke("query", "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", kb=kb))
-    assert out.startswith("Error: query failed")
+def test_graph_names_the_file_a_triple_is_read_from(invoke, kb) -> None:
+    text = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { claim:china-share ?p ?o } }")
+    result = invoke("query", text, "--format", "csv", kb=kb)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["g", KB_IRI + "graph/facts/claims.ttl"]
+
+
+def test_derived_estimates_and_findings_have_graphs_of_their_own(invoke, kb) -> None:
+    text = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), 'derived')) }"
+    result = invoke("query", text, "--format", "csv", kb=kb)
+    assert result.exit_code == 0, result.output
+    names = set(result.output.splitlines()[1:])
+    assert names and names <= {KB_IRI + "graph/derived/estimates",
+                               KB_IRI + "graph/derived/findings"}
 
 
 # --------------------------------------------------------------------------

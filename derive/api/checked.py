@@ -9,7 +9,7 @@ first command after a change."""
 
 from __future__ import annotations
 
-from derive.engine.compiled import Compiled, load
+from derive.engine.compiled import Compiled, load, load_for_estimates
 from derive.kb.locate import KnowledgeBase
 from derive.validate import validate
 
@@ -24,9 +24,11 @@ VALUE_PROPERTIES = frozenset({
 })
 
 
-def load_checked(kb: KnowledgeBase) -> Compiled:
-    """``load(kb)`` with every plan that uses a rejected node withheld."""
-    compiled = load(kb)
+def load_checked(kb: KnowledgeBase, *, light: bool = False) -> Compiled:
+    """``load(kb)`` with every plan that uses a rejected node withheld; with
+    ``light``, the model trimmed to what an estimate's report reads (see
+    ``Compiled.for_estimates``)."""
+    compiled = load_for_estimates(kb) if light else load(kb)
     rejected: dict[str, str] = {}
     for problem in validate(kb).problems:
         if problem.severity == "violation" and (

@@ -66,7 +66,8 @@ def estimate(kb: KnowledgeBase, name: str, *, scenario: str | None = None,
              overrides: Sequence[Override | str] = ()) -> EstimateReport:
     """Compute estimate ``name`` and its citation trail. ``overrides`` are
     ``Override``s or the ``NAME=VALUE [UNIT]`` texts of ``--set``."""
-    return estimate_in(load_checked(kb), name, scenario=scenario, samples=samples, seed=seed,
+    compiled = load_checked(kb, light=not overrides)
+    return estimate_in(compiled, name, scenario=scenario, samples=samples, seed=seed,
                        overrides=overrides)
 
 

@@ -1,4 +1,4 @@
-"""Queries for front ends: the graph users query (ontology, facts, the
+"""Queries for front ends: the store users query (ontology, facts, the
 estimates derived from them and the audit's findings, recomputed whenever the
 facts change), running a checked query over it, the shipped queries and the
 result formats."""
@@ -9,7 +9,7 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from derive.kb import cache
+from derive.kb import quadstore
 from derive.kb.locate import KnowledgeBase
 from derive.query import formats, shipped
 from derive.query import limits as bounds
@@ -18,6 +18,7 @@ from derive.query.shipped import ShippedQuery
 from derive.query.sparql import AskResult, GraphResult, QueryResult, SelectResult
 
 if TYPE_CHECKING:
+    from pyoxigraph import Store
     from rdflib import Graph
 
 FORMATS = formats.FORMATS
@@ -27,21 +28,33 @@ __all__ = ["FORMATS", "GRAPH_FORMATS", "RESULT_FORMATS", "AskResult", "GraphResu
            "QueryResult", "SelectResult", "WorkerPool"]
 
 
-def query_graph(kb: KnowledgeBase, *, derived: bool = True) -> Graph:
-    """Everything ``derive query`` sees: ontology, facts, derived estimates and findings."""
-    name = "query-graph" if derived else "facts-graph"
-    graph = cache.read(kb, name)
-    if graph is not None:
-        return graph  # type: ignore[no-any-return]
-    # The cache boundary: a miss parses the files and computes what they imply.
-    from derive.kb import store
+# Recomputed from the facts; named as ``derive publish`` names them (``derive.api.remote``).
+ESTIMATES_GRAPH = quadstore.GRAPH_BASE + "derived/estimates"
+FINDINGS_GRAPH = quadstore.GRAPH_BASE + "derived/findings"
 
-    graph = store.load(kb).graph
-    if derived:
-        for extra in derived_graphs(kb, graph):
-            graph += extra
-    cache.write(kb, graph, name)
-    return graph
+
+def query_graph(kb: KnowledgeBase) -> Store:
+    """Everything ``derive query`` sees: ontology, facts (one named graph per
+    file), derived estimates and the audit's findings, in a pyoxigraph store
+    kept in the cache folder and updated file by file when files change."""
+    return quadstore.open_store(kb, "query-store", lambda: _derived(kb))
+
+
+def _derived(kb: KnowledgeBase) -> list[tuple[str, bytes]]:
+    """The estimates and findings the facts imply, as N-Triples."""
+    # The cache boundary: only a change computes them.
+    from derive.api.checked import load_checked
+    from derive.audit import audit, findings_graph
+    from derive.engine import provenance
+    from derive.engine.outcomes import all_estimates
+    from derive.kb import store as turtle
+
+    facts = turtle.load_index(kb)  # refuses what the loader refuses, with file and line
+    compiled = load_checked(kb)  # no estimate on a value validation rejects
+    results = provenance.results_graph(all_estimates(compiled), compiled.model)
+    findings = findings_graph(audit(compiled, facts.graph))
+    return [(name, graph.serialize(format="nt", encoding="utf-8"))
+            for name, graph in ((ESTIMATES_GRAPH, results), (FINDINGS_GRAPH, findings))]
 
 
 def derived_graphs(kb: KnowledgeBase, facts: Graph) -> tuple[Graph, Graph]:

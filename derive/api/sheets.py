@@ -22,6 +22,6 @@ def build(kb: KnowledgeBase, out: Path, fmt: str, names: list[str] | tuple[str, 
     when the audit's checks do)."""
     site.check_options(fmt, names, everything_, templates)
     compiled = load_checked(kb)
-    findings = audit(compiled, store.load(kb).graph) if with_audit else None
+    findings = audit(compiled, store.load_index(kb).graph) if with_audit else None
     return site.build(kb, compiled, out, fmt, names, everything_=everything_,
                       templates=templates, scenario=scenario, audit_findings=findings)

@@ -51,7 +51,7 @@ def audit(target: KnowledgeBase | Compiled, graph: Graph | None = None) -> list[
     """
     if isinstance(target, KnowledgeBase):
         compiled = load(target)
-        graph = store.load(target).graph if graph is None else graph
+        graph = store.load_index(target).graph if graph is None else graph
     else:
         compiled = target
     context = build(compiled, graph)

@@ -118,3 +118,8 @@ def ensure_folder(path: Path) -> None:
     except OSError as exc:
         raise OutputError(f"cannot create the folder {path}: {exc.strerror or exc}; choose a "
                           "folder you can write to") from None
+
+
+def key(kb: KnowledgeBase) -> str:
+    """The key of everything cached for ``kb``: derive's code and its files' stamps."""
+    return _key(kb)

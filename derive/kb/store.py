@@ -1,18 +1,23 @@
-"""Parsing the knowledge base into one RDF graph: the single place where a
-store is chosen, so that a faster one (pyoxigraph, oxrdflib) can be swapped
-in for large knowledge bases.
+"""Parsing the knowledge base: the single place where Turtle is read.
 
-Every parse error becomes a ``LoadError`` naming the file and line.
+pyoxigraph parses (over ten times faster than rdflib's parser); its triples
+go into a ``TripleIndex`` (``load_index``: extraction, the audit) or into an
+rdflib graph (``load``: pySHACL, small graphs). A file pyoxigraph refuses,
+or that holds an ill-typed literal or an invalid IRI, is parsed again by
+rdflib's parser so that the error names the file and line the way users know;
+every parse error becomes a ``LoadError``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 import rdflib
 from rdflib import Graph, Literal, URIRef
 
@@ -20,6 +25,7 @@ from derive.errors import LoadError
 from derive.kb import lexical
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import PREFIXES, short
+from derive.kb.triples import Converter, Triple, TripleIndex, to_literal
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -29,9 +35,10 @@ _LINE = re.compile(r"(?:line|at line)\s*(\d+)", re.I)
 
 @dataclass
 class LoadedGraph:
-    """The merged graph plus, per file, the subjects it defines."""
+    """The merged graph (an rdflib graph or a ``TripleIndex``) plus, per file,
+    the subjects it defines."""
 
-    graph: Graph
+    graph: Graph | TripleIndex
     kb: KnowledgeBase
     subjects_by_file: dict[str, set[Node]] = field(default_factory=dict)
 
@@ -159,14 +166,50 @@ def _bad_term_error(term: Node, text: str, display: str) -> LoadError:
     )
 
 
-def load(kb: KnowledgeBase, files: list[Path] | None = None) -> LoadedGraph:
-    """Parse ``files`` (default: ontology without shapes, and facts) into one graph."""
-    merged = new_graph()
-    loaded = LoadedGraph(merged, kb)
+def parse_triples(text: str, display: str, base: str | None,
+                  convert: Converter | None = None) -> list[Triple]:
+    """The triples of one Turtle file as rdflib terms, parsed by pyoxigraph."""
+    convert = convert or Converter()
+    try:
+        quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base))
+        triples = [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in quads]
+    except (SyntaxError, ValueError):
+        triples = quads = None
+    typed = {q.object for q in quads or () if isinstance(q.object, ox.Literal)
+             and not q.object.language}
+    if triples is None or any(_is_bad_term(to_literal(o, normalize=False)) for o in typed):
+        # rdflib's parser names the problem and its line as users know it
+        # (and raises); if it accepts the file after all, its triples stand.
+        graph = new_graph()
+        _parse_into(graph, text, display, base)
+        return list(graph)
+    return triples
+
+
+def _files_triples(kb: KnowledgeBase, files: list[Path] | None
+                   ) -> Iterator[tuple[str, list[Triple]]]:
+    convert = Converter()
     for path in kb.data_files() if files is None else files:
         display = kb.display(path)
         text = _decode(path, display)
-        loaded.subjects_by_file[display] = _parse_into(
-            merged, text, display, path.resolve().as_uri()
-        )
+        yield display, parse_triples(text, display, path.resolve().as_uri(), convert)
+
+
+def load_index(kb: KnowledgeBase, files: list[Path] | None = None) -> LoadedGraph:
+    """``files`` (default: ontology without shapes, and facts) in a ``TripleIndex``."""
+    index = TripleIndex()
+    loaded = LoadedGraph(index, kb)
+    for display, triples in _files_triples(kb, files):
+        loaded.subjects_by_file[display] = {t[0] for t in triples}
+        index.add_all(triples)
+    return loaded
+
+
+def load(kb: KnowledgeBase, files: list[Path] | None = None) -> LoadedGraph:
+    """Parse ``files`` (default: ontology without shapes, and facts) into one rdflib graph."""
+    merged = new_graph()
+    loaded = LoadedGraph(merged, kb)
+    for display, triples in _files_triples(kb, files):
+        loaded.subjects_by_file[display] = {t[0] for t in triples}
+        merged.addN((s, p, o, merged) for s, p, o in triples)
     return loaded

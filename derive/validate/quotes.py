@@ -27,8 +27,10 @@ def collapse_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
-def quote_problems(data: LoadedGraph) -> list[Problem]:
-    """Every quote from a source with dv:localText must occur in that text."""
+def quote_problems(data: LoadedGraph, skip: frozenset[str] = frozenset()) -> list[Problem]:
+    """Every quote from a source with dv:localText must occur in that text;
+    the quotes of the claims in ``skip`` (unchanged since the last run, whose
+    verdict is kept) are not checked again."""
     graph = data.graph
     texts: dict[Node, str] = {}
     parts: dict[tuple[Node, str], Node] = {}  # (source, locator) -> the dv:SourceText
@@ -44,7 +46,7 @@ def quote_problems(data: LoadedGraph) -> list[Problem]:
         if whole is not None and locator is not None:
             parts[(whole, _locator_key(str(locator)))] = holder
     for quote, source in graph.subject_objects(URIRef(OA + "hasSource")):
-        if source in texts:
+        if source in texts and not (skip and str(owning_subject(graph, quote)) in skip):
             problems.extend(_check_quote(data, quote, source, texts[source]))
             continue
         for selector in graph.objects(quote, URIRef(OA + "hasSelector")):

@@ -24,6 +24,8 @@ class State:
     claims: frozenset[str]
     shacl: list[Problem] = field(default_factory=list)
     report: ValidationReport | None = None
+    digests: dict[str, str] = field(default_factory=dict)  # IRI -> digest of its triples
+    quotes: list[Problem] = field(default_factory=list)  # the quote check's problems
 
 
 def _stamp(path: object) -> str:
