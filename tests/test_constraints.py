@@ -89,6 +89,37 @@ def _value_rule(prop: str, value: str, message: str) -> Case:
                 files={"one.ttl": f"claim:x {prop} {value} .\n"})
 
 
+# A shipped table and a quote from it, for the checks on imported cells.
+TABLE_CSV = "a,b\n1,2\n"
+RV = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#value>"  # rdf:value (the prologue has no rdf:)
+
+
+def _table(local: str = "facts/t.csv", selector: str = "", checksum: str = "",
+           csv_text: str = TABLE_CSV) -> dict[str, str]:
+    """facts/table.ttl describes a dataset whose file is ``local`` and quotes a cell of it."""
+    selector = selector or (f'a oa:FragmentSelector ; {RV} "row=2" ; '
+                            'oa:refinedBy [ oa:exact "2" ; dv:column "b" ]')
+    recorded = (f' ; <http://spdx.org/rdf/terms#checksum> [ '
+                f'<http://spdx.org/rdf/terms#checksumValue> "{checksum}" ]') if checksum else ""
+    return {
+        "t.csv": csv_text,
+        "table.ttl": (
+            'src:table a <http://www.w3.org/ns/dcat#Dataset> ; dcterms:title "T"@en ;\n'
+            "    <http://www.w3.org/ns/dcat#distribution> src:table-csv .\n"
+            f'src:table-csv dv:localFile "{local}"{recorded} .\n'
+            f"claim:cell dv:quote [ oa:hasSource src:table ; oa:hasSelector [ {selector} ] ] .\n"
+        ),
+    }
+
+
+def _cell(message: str, **kwargs: str) -> Case:
+    return Case(f"facts/table.ttl: claim:cell: violation: {message}", files=_table(**kwargs))
+
+
+def _table_file(message: str, **kwargs: str) -> Case:
+    return Case(f"facts/table.ttl: src:table-csv: violation: {message}", files=_table(**kwargs))
+
+
 LITERAL_PAIRS = {
     "qudt:value": ("1", "2", ("1", "2")),
     "schema:minValue": ("1", "2", ("1", "2")),
@@ -228,6 +259,52 @@ CASES: dict[str, Case] = {
         "facts/claims.ttl: claim:doubling: violation: dv:metric ent:frontier-runs is not a "
         "dv:Metric; use a metric of ontology/metrics.ttl or declare it there",
         claims=("dv:metric metric:training-compute-doubling-time", "dv:metric ent:frontier-runs")),
+    # --- cells: quotes from a shipped table (derive/validate/cells.py) ----------------------
+    "table-file-missing": _table_file(
+        "dv:localFile facts/none.csv does not exist; ship the table there or import it again",
+        local="facts/none.csv"),
+    "table-file-outside": _table_file(
+        "dv:localFile '../t.csv' points outside the knowledge base; give a path relative to it, "
+        "e.g. data/epoch/table.csv", local="../t.csv"),
+    "table-file-unreadable": _table_file(
+        "dv:localFile facts/texts/latin1.txt is not UTF-8 text; ship the table as it was "
+        "imported", local="facts/texts/latin1.txt"),
+    "table-file-changed": _table_file(
+        "facts/t.csv changed since it was imported (its SHA-256 differs from the recorded one); "
+        "run derive import again", checksum="0" * 64),
+    "table-file-not-csv": _table_file(
+        "facts/t.csv is not well-formed CSV (field larger than field limit (131072)); ship the "
+        "table as it was imported", csv_text="a,b\n1," + "2" * 140_000 + "\n"),
+    "table-cell-verbatim": _cell(
+        "cell at row 2, column 'b' of facts/t.csv is '2', not '7'; copy the cell exactly or "
+        "import the table again",
+        selector=f'a oa:FragmentSelector ; {RV} "row=2" ; '
+                 'oa:refinedBy [ oa:exact "7" ; dv:column "b" ]'),
+    "table-cell-column": _cell(
+        "facts/t.csv has no column 'c'; fix dv:column or import the table again",
+        selector=f'a oa:FragmentSelector ; {RV} "row=2" ; '
+                 'oa:refinedBy [ oa:exact "2" ; dv:column "c" ]'),
+    "table-cell-row": _cell(
+        "facts/t.csv has no data row 9 (rows 2 to 2); import the table again",
+        selector=f'a oa:FragmentSelector ; {RV} "row=9" ; '
+                 'oa:refinedBy [ oa:exact "2" ; dv:column "b" ]'),
+    "table-cell-selector": _cell(
+        'a quote from a table needs rdf:value "row=N" (RFC 7111) refined by a selector with '
+        "oa:exact and dv:column",
+        selector='a oa:FragmentSelector ; oa:refinedBy [ oa:exact "2" ; dv:column "b" ]'),
+    "table-fragment-selector": _cell(
+        "a quote from a table needs an oa:FragmentSelector (RFC 7111 row=N) refined by the "
+        "cell's text", selector='a oa:TextQuoteSelector ; oa:exact "2"'),
+    # --- shapes: selections of claims (estimates over data) ---------------------------------
+    "SelectionShape dv:ofMetric minCount+maxCount+class": Case(
+        "facts/one.ttl: est:pick: violation: a dv:Selection needs exactly one dv:ofMetric, a "
+        "dv:Metric of ontology/metrics.ttl",
+        files={"one.ttl": "est:pick a dv:Selection ; dv:ofMetric ent:united-states .\n"}),
+    "SelectionShape dv:frontierTop maxCount+datatype+minInclusive": Case(
+        "facts/one.ttl: est:pick: violation: dv:frontierTop must be one positive xsd:integer "
+        '(the N of "top N at release")',
+        files={"one.ttl": "est:pick a dv:Selection ; dv:ofMetric metric:training-compute ;\n"
+                          "    dv:frontierTop 0 .\n"}),
     # --- shapes: sources --------------------------------------------------------------------
     "SourceExistsShape": Case(
         "facts/claims.ttl: claim:doubling: violation: reference to a source that does not "
@@ -427,8 +504,8 @@ def run(make_kb: KBBuilder, invoke: Callable[..., Result], case: Case) -> Result
     sources = broken(SOURCES, *case.sources) if case.sources else SOURCES
     estimates = broken(ESTIMATES, *case.estimates) if case.estimates else ESTIMATES
     kb = build(make_kb, claims=claims, sources=sources, extra=estimates)
-    for name, turtle in (case.files or {}).items():
-        make_kb.write(name, turtle)
+    for name, text in (case.files or {}).items():
+        make_kb.write(name, text, prologue=name.endswith(".ttl"))
     make_kb.write_bytes("texts/latin1.txt", "Ré".encode("latin-1"))
     return invoke("validate", kb=kb)
 

@@ -27,7 +27,7 @@ _COMPONENTS = ("minCount", "maxCount", "datatype", "or", "class", "equals", "les
 @dataclass(frozen=True)
 class Constraint:
     id: str  # stable: the shape's name, or node shape, path and components
-    source: str  # "shapes", "values", "one value", "quotes" or "loader"
+    source: str  # "shapes", "values", "one value", "quotes", "cells" or "loader"
     severity: str
     rejects: str  # what it rejects, in words
     message: str  # the message it prints ({$value}, {?x}: the offending value)
@@ -122,6 +122,7 @@ def python_constraints() -> list[Constraint]:
                            "2 scenarios are the default: ... (file) and ... (file); keep "
                            "dv:isDefault true on one"))
     rows += QUOTE_CHECKS
+    rows += CELL_CHECKS
     return rows
 
 
@@ -144,9 +145,51 @@ QUOTE_CHECKS = [
                "dv:localText file FILE cannot be read (...); save it as UTF-8 text"),
 ]
 
+# The cell check of derive/validate/cells.py: quotes from a shipped table.
+CELL_CHECKS = [
+    Constraint("table-file-missing", "cells", "violation",
+               "a table's `dv:localFile` that does not exist",
+               "dv:localFile FILE does not exist; ship the table there or import it again"),
+    Constraint("table-file-outside", "cells", "violation",
+               "a `dv:localFile` path that leads outside the knowledge base",
+               "dv:localFile '...' points outside the knowledge base; give a path relative to "
+               "it, e.g. data/epoch/table.csv"),
+    Constraint("table-file-unreadable", "cells", "violation",
+               "a shipped table that is not UTF-8 text",
+               "dv:localFile FILE is not UTF-8 text; ship the table as it was imported"),
+    Constraint("table-file-changed", "cells", "violation",
+               "a shipped table whose SHA-256 differs from the one recorded at import",
+               "FILE changed since it was imported (its SHA-256 differs from the recorded one); "
+               "run derive import again"),
+    Constraint("table-file-not-csv", "cells", "violation",
+               "a shipped table that is not well-formed CSV",
+               "FILE is not well-formed CSV (...); ship the table as it was imported"),
+    Constraint("table-cell-verbatim", "cells", "violation",
+               "a quote from a table (`oa:exact` of the selector refining `row=N`) that is not "
+               "the exact text of its cell",
+               "cell at row N, column '...' of FILE is '...', not '...'; copy the cell exactly "
+               "or import the table again"),
+    Constraint("table-cell-column", "cells", "violation",
+               "a quote from a table naming a column (`dv:column`) the table lacks",
+               "FILE has no column '...'; fix dv:column or import the table again"),
+    Constraint("table-cell-row", "cells", "violation",
+               "a quote from a table naming a row the table lacks",
+               "FILE has no data row N (rows 2 to M); import the table again"),
+    Constraint("table-cell-selector", "cells", "violation",
+               "a quote from a table whose fragment selector lacks `rdf:value \"row=N\"`, "
+               "`oa:exact` or `dv:column`",
+               "a quote from a table needs rdf:value \"row=N\" (RFC 7111) refined by a selector "
+               "with oa:exact and dv:column"),
+    Constraint("table-fragment-selector", "cells", "violation",
+               "a quote from a table without an `oa:FragmentSelector`",
+               "a quote from a table needs an oa:FragmentSelector (RFC 7111 row=N) refined by "
+               "the cell's text"),
+]
+
 # Modules of derive/validate that report problems, and the rows above that
 # cover them: a new checking module must add its rows here (a test checks).
-MODULES = {"shacl": "shapes", "values": "values", "one_value": "one value", "quotes": "quotes"}
+MODULES = {"shacl": "shapes", "values": "values", "one_value": "one value", "quotes": "quotes",
+           "cells": "cells"}
 
 
 def markdown(rows: list[Constraint]) -> str:
