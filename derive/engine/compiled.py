@@ -37,7 +37,8 @@ class Compiled:
     def for_estimates(self) -> Compiled:
         """The same plans over a model that keeps, of the claims and sources,
         only those a plan's trail shows (its leaves, the claims an assumption
-        was derived from, and their sources): all an estimate's report reads."""
+        was derived from, the rows of an estimate over data, and their
+        sources): all an estimate's report reads."""
         model = self.model
         claims: set[str] = set()
         for plan in self.plans.values():
@@ -47,6 +48,14 @@ class Compiled:
                 claims.add(leaf.source)
                 if leaf.source in model.assumptions:
                     claims.update(model.assumptions[leaf.source].derived_from)
+            for aggregate in plan.aggregates.values():  # estimates over data show their rows
+                selected = aggregate.selected
+                claims.update(point.claim for point in selected.points)
+                claims.update(claim for claim, _why in selected.skipped)
+                claims.update(iri for pair in selected.duplicates for iri in pair)
+                claims.update((*aggregate.pool, *aggregate.matched))
+                if aggregate.winner:
+                    claims.add(aggregate.winner)
         kept = {iri: model.claims[iri] for iri in sorted(claims) if iri in model.claims}
         sources = {s for claim in kept.values() for s in (claim.stated_in, *claim.cites) if s}
         trimmed = replace(model, claims=kept, sources={
