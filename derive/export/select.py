@@ -73,10 +73,14 @@ def _add_estimate(model: Model, chosen: Selection, iri: str, seen: set[str]) -> 
 
 def _resolve(model: Model, target: str) -> list[str]:
     """What an input may stand for: a parameter is every claim a scenario binds
-    to it; an assumption the claims it was derived from."""
+    to it; an assumption the claims it was derived from; a claim itself and what
+    a scenario puts in its place."""
     if target in model.parameters:
         return [bound for scenario in model.scenarios.values()
                 for param, bound in scenario.bindings if param == target]
     if target in model.assumptions:
         return list(model.assumptions[target].derived_from)
-    return [target]
+    # a claim some scenario replaces (dv:replaces) stands for its replacement there too
+    replacements = [bound for scenario in model.scenarios.values()
+                    for param, bound in scenario.bindings if param == target]
+    return [target, *replacements]
