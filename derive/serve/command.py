@@ -6,10 +6,11 @@ itself (``--port 0`` picks a free port, printed) and runs uvicorn on it."""
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import socket
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -63,6 +64,17 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
         raise error from None
 
 
+def _logging() -> dict[str, Any]:
+    """uvicorn's logging with the access log on standard error, as ``--quiet``
+    promises: standard output carries only the banner, so a caller reading the
+    port from a pipe it then stops reading can never block the server."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    return config
+
+
 def _serve(kb: KnowledgeBase, host: str, port: int, timeout: float, max_rows: int,
            workers: int, max_request_bytes: int, no_reload: bool, quiet: bool) -> None:
     import uvicorn
@@ -90,7 +102,8 @@ def _serve(kb: KnowledgeBase, host: str, port: int, timeout: float, max_rows: in
                    "base and run (bounded, read-only) queries", err=True)
     sys.stdout.flush()
     config = uvicorn.Config(create_app(state), log_level="warning" if quiet else "info",
-                            access_log=not quiet, timeout_graceful_shutdown=30,
+                            log_config=_logging(), access_log=not quiet,
+                            timeout_graceful_shutdown=30,
                             h11_max_incomplete_event_size=max_request_bytes + 16_384)
     try:
         uvicorn.Server(config).run(sockets=[sock])
