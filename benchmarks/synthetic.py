@@ -118,6 +118,7 @@ def generate(root: Path, claims: int, per_file: int = PER_FILE) -> list[Path]:
         shutil.rmtree(root)
     shutil.copytree(PROJECT / "ontology", root / "ontology")
     shutil.copytree(PROJECT / "facts", root / "facts")
+    shutil.copytree(PROJECT / "data", root / "data")  # the tables imported facts quote
     turtle_dir = root / "facts" / "synthetic"
     text_dir = root / "facts" / "texts" / "synthetic"
     turtle_dir.mkdir(parents=True)

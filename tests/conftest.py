@@ -25,6 +25,7 @@ PROLOGUE = """\
 @prefix src:     <https://w3id.org/derive/kb/source/> .
 @prefix est:     <https://w3id.org/derive/kb/estimate/> .
 @prefix scen:    <https://w3id.org/derive/kb/scenario/> .
+@prefix sel:     <https://w3id.org/derive/kb/selection/> .
 @prefix param:   <https://w3id.org/derive/kb/parameter/> .
 @prefix assume:  <https://w3id.org/derive/kb/assumption/> .
 @prefix unit:    <http://qudt.org/vocab/unit/> .
@@ -62,12 +63,19 @@ class KBBuilder:
         return path
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _private_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Keep every test's compiled-plan cache out of the user's cache folder."""
-    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+def _private_cache(_session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the tests' caches out of the user's cache folder, in one folder
+    for the session: entries are keyed by the knowledge base's location and
+    its files' stamps, so tests on the shipped knowledge base share its
+    compiled model and validation (a cold start there validates every
+    imported row), and a test's own knowledge base never meets another's."""
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(_session_cache))
 
 
 @pytest.fixture

@@ -17,12 +17,6 @@ from derive.audit import Finding, audit, findings_graph
 from derive.audit.passages import COUNT, FLOPS, MONTHS, PERCENT, PERCENT_PER_YEAR, figures
 from derive.kb import locate
 
-
-@pytest.fixture(autouse=True)
-def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DERIVE_NO_CACHE", "1")
-
-
 # -- number forms ------------------------------------------------------------
 
 FORMS = {

@@ -16,12 +16,6 @@ from conftest import PROJECT, KBBuilder
 from derive.audit import Finding, audit, findings_graph
 from derive.kb import locate
 
-
-@pytest.fixture(autouse=True)
-def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DERIVE_NO_CACHE", "1")
-
-
 BASE = """\
 src:essay a bibo:Document ; dcterms:title "The essay" ; dcterms:issued "2025"^^xsd:gYear .
 src:report a bibo:Report ; dcterms:title "The report" ; dcterms:issued "2025"^^xsd:gYear .

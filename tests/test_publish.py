@@ -19,6 +19,11 @@ from derive.api.locate import KnowledgeBase
 
 SHIPPED = sorted(p.stem for p in (PROJECT / "queries").glob("*.rq"))
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# A triple two files state (an entity's type, a shared source) is in both
+# files' graphs; Oxigraph's union default graph then yields it twice, where
+# derive's default graph holds it once. Distinct triples are the same in both.
+DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 _ENV: dict[str, str] = {}  # one cache for the module's commands: warm after the first
@@ -52,7 +57,7 @@ def test_publish_summary_and_replace(store: str) -> None:
     assert "https://w3id.org/derive/kb/graph/facts/sources.ttl" in done.stdout
     assert "https://w3id.org/derive/kb/graph/derived/estimates" in done.stdout
     total = int(lines[-1].split()[3].replace(",", ""))
-    local = queries.run(KnowledgeBase(PROJECT), COUNT)
+    local = queries.run(KnowledgeBase(PROJECT), QUADS)  # the total counts each graph's triples
     assert isinstance(local, queries.SelectResult)
     assert total == int(local.rows[0][0])  # type: ignore[arg-type]
     graphs = derive("query", "--endpoint", f"{store}/query", "--format", "csv",
@@ -61,11 +66,12 @@ def test_publish_summary_and_replace(store: str) -> None:
 
 
 @pytest.mark.parametrize("query", [
-    COUNT,
+    DISTINCT,
+    QUADS,
     "SELECT (COUNT(*) AS ?n) WHERE { ?c a dv:QuantitativeClaim }",
     "SELECT (COUNT(*) AS ?n) WHERE { ?e a dv:EstimateResult }",
     "SELECT (COUNT(*) AS ?n) WHERE { ?f a dv:Finding }",
-], ids=["triples", "claims", "estimate-results", "findings"])
+], ids=["triples", "quads", "claims", "estimate-results", "findings"])
 def test_counts_equal_local(store: str, query: str) -> None:
     local = derive("query", "--format", "csv", query)
     remote = derive("query", "--format", "csv", "--endpoint", f"{store}/query", query)

@@ -59,12 +59,6 @@ claim:labs-lag a dv:QualitativeClaim ;
 SHARES = "SELECT ?claim ?value WHERE { ?claim dv:quantity/qudt:value ?value } ORDER BY ?claim"
 
 
-@pytest.fixture(autouse=True)
-def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the tests inside the checkout: no compiled-model cache in the home folder."""
-    monkeypatch.setenv("DERIVE_NO_CACHE", "1")
-
-
 @pytest.fixture
 def kb(make_kb: KBBuilder) -> KBBuilder:
     make_kb.write("claims.ttl", FACTS)

@@ -4,7 +4,6 @@ overrides, and the pages rendered in headless Chromium when it is installed."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -69,11 +68,6 @@ est:acme-2030 a dv:Estimate ;
 """
 
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture(autouse=True)
-def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DERIVE_NO_CACHE", "1")
 
 
 def small_kb(make_kb: KBBuilder, quote: str = "Acme trained a model with 1e24 FLOP.") -> KBBuilder:
@@ -221,7 +215,6 @@ def test_headline_words() -> None:
 
 @pytest.fixture(scope="module")
 def shipped_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    os.environ["DERIVE_NO_CACHE"] = "1"
     out = tmp_path_factory.mktemp("site")
     build(KnowledgeBase(PROJECT), out, "html", everything_=True)
     return out

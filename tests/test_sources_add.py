@@ -46,6 +46,7 @@ def kb(tmp_path: Path) -> Path:
     root = tmp_path / "kb"
     shutil.copytree(PROJECT / "ontology", root / "ontology")
     shutil.copytree(PROJECT / "facts", root / "facts")
+    shutil.copytree(PROJECT / "data", root / "data")  # the tables imported facts quote
     return root
 
 

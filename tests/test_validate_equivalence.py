@@ -92,6 +92,12 @@ BAD = {
     "metric-nothing": figure("metric-nothing", metric="ent:place"),
     "missing-source": figure("missing-source", 'dv:asOf "2025"^^xsd:gYear ; prov:wasQuotedFrom '
                              'src:nowhere ; ' + quoted("src:nowhere", "x", "p. 2")),
+    # The selection shape: selections are not claims, and are checked all the same.
+    "selection-metricless": ('sel:metricless a dv:Selection ; rdfs:label "no metric"@en ; '
+                             'dv:frontierTop 10 .\n'),
+    "selection-top-zero": ('sel:top-zero a dv:Selection ; rdfs:label "top 0"@en ; '
+                           'dv:ofMetric metric:ai-supercomputer-performance ; '
+                           'dv:frontierTop 0 .\n'),
     "not-verbatim": figure("not-verbatim", 'dv:asOf "2025"^^xsd:gYear ; prov:wasQuotedFrom '
                            'src:told ; ' + quoted(exact="The cluster reached 6 exaFLOP/s")),
 }
