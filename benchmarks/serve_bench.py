@@ -25,13 +25,13 @@ import shutil
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
+from bench import derive_cmd  # the benchmarks folder is on sys.path when run as a script
 
 PROJECT = Path(__file__).resolve().parent.parent
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -40,14 +40,6 @@ PAGES = ["/", "/estimate-frontier-training-compute-2027.html", "/entity-china.ht
 ESTIMATES = ["/estimates/frontier-training-compute-2027.json",
              "/estimates/china-ai-compute-2027.json?scenario=lax-cloud-controls",
              "/estimates/china-ai-compute-2027.json?set=china-compute-growth=30%20percent/year"]
-
-
-def derive_cmd() -> list[str]:
-    beside = Path(sys.executable).with_name("derive")
-    if beside.exists():
-        return [str(beside)]
-    exe = shutil.which("derive")
-    return [exe] if exe else [sys.executable, "-m", "derive"]
 
 
 def shipped_queries() -> dict[str, str]:
