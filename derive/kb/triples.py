@@ -107,6 +107,14 @@ class TripleIndex:
                 for o in objects:
                     yield s, p, o
 
+    def __contains__(self, pattern: object) -> bool:
+        """``(s, p, o) in index``, as for an rdflib graph (None matches anything).
+        Without it Python would answer by iterating over every triple."""
+        s, p, o = pattern  # type: ignore[misc]
+        if s is not None and p is not None and o is not None:
+            return o in self._spo.get(s, {}).get(p, ())
+        return next(self.triples((s, p, o)), None) is not None
+
     def value(self, subject: Node, predicate: Node) -> Node | None:
         objects = self._spo.get(subject, {}).get(predicate)
         return objects[0] if objects else None

@@ -43,8 +43,12 @@ SOURCE_CLASSES = (
 
 
 # Claims per pySHACL run: small enough to spread over the cores, large enough
-# that the non-claim triples each run also checks stay a small share.
+# that the non-claim triples each run also checks stay a small share. Below
+# PART claims the run is still split over the cores once there are SPLIT or
+# more (the shipped essay and tables: 1,389 claims, about 5 s of pySHACL in
+# one process), since each run repeats only the checks of what is not a claim.
 PART = 2000
+SPLIT = 400
 
 
 def run(kb: KnowledgeBase, state: State | None, context: str,
@@ -56,12 +60,14 @@ def run(kb: KnowledgeBase, state: State | None, context: str,
     claims = incremental.claims_of(data.graph)  # type: ignore[arg-type]
     if state is None:
         digests = incremental.digests(data)
-        shacl = shacl_in_parts(data, shapes, claims, incremental.parts(claims, PART))
+        groups = incremental.parts(claims, _part_size(len(claims)))
+        shacl = shacl_in_parts(data, shapes, claims, groups)
         quotes = quote_problems(data)
     else:
         affected, digests = incremental.affected_claims(data, state, stamps, claims)
+        groups = incremental.parts(affected, _part_size(len(affected)))
         shacl = [*incremental.kept_problems(state, affected, claims),
-                 *shacl_in_parts(data, shapes, claims, incremental.parts(affected, PART))]
+                 *shacl_in_parts(data, shapes, claims, groups)]
         quotes = [*incremental.kept_problems(state, affected, claims, state.quotes),
                   *quote_problems(data, skip=claims - affected)]
     report = ValidationReport(
@@ -73,6 +79,14 @@ def run(kb: KnowledgeBase, state: State | None, context: str,
     save(kb, State(context, stamps, incremental.iris_by_file(data), claims, shacl, report,
                    digests, quotes))
     return report
+
+
+def _part_size(claims: int) -> int:
+    """Claims per pySHACL run for ``claims`` claims to validate."""
+    cores = os.cpu_count() or 1
+    if claims < SPLIT or cores == 1:
+        return PART
+    return min(PART, -(-claims // cores))
 
 
 def shacl_in_parts(data: LoadedGraph, shapes: Graph, claims: frozenset[str],
