@@ -95,7 +95,7 @@ def test_endpoint_is_a_derive_server(store: str, tmp_path: Path) -> None:
     with derive_server(PROJECT, tmp_path / "log", "--quiet", cache=cache) as url:
         local = derive("query", "--name", "claims-by-reference")
         remote = derive("query", "--name", "claims-by-reference", "--endpoint", f"{url}/sparql")
-        assert remote.stdout == local.stdout
+        assert remote.stdout == local.stdout, remote.stderr
         refused = derive("query", "--endpoint", f"{url}/sparql", "CLEAR ALL")
         assert refused.returncode == 1
         assert "read-only" in refused.stderr

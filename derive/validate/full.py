@@ -99,7 +99,10 @@ def shacl_in_parts(data: LoadedGraph, shapes: Graph, claims: frozenset[str],
     global _SHARED
     _SHARED = (data, shapes, rest, owned, claims)  # inherited by forked workers
     try:
-        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        # A daemonic process (a query's forked evaluator, which fills the
+        # store and so validates) may not start processes of its own.
+        if (workers <= 1 or multiprocessing.current_process().daemon
+                or "fork" not in multiprocessing.get_all_start_methods()):
             return [p for group in groups for p in _shacl_job(group)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             found = pool.map(_shacl_job, groups, chunksize=1)
