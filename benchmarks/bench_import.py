@@ -23,20 +23,15 @@ import os
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench import derive_cmd  # the benchmarks folder is on sys.path when run as a script
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def derive_cmd() -> list[str]:
-    beside = Path(sys.executable).with_name("derive")
-    if beside.exists():
-        return [str(beside)]
-    exe = shutil.which("derive")
-    return [exe] if exe else [sys.executable, "-m", "derive"]
 
 
 def run(args: list[str], root: Path, env: dict[str, str], runs: int = 1,
