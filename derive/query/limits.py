@@ -30,6 +30,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from derive import errors
@@ -252,7 +253,15 @@ class WorkerPool:
         which would re-import the program's main module) talking over two pipes."""
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
-        command = [sys.executable, "-c", f"import {__name__} as m; m._worker_entry()",
+        # The worker must run this very copy of derive: ``python -c`` would
+        # put the working folder first on its path, and a derive checkout
+        # there (the server installed elsewhere) would be another version,
+        # whose cache key differs, so each would rebuild the query store
+        # under the other's feet.
+        root = str(Path(errors.__file__).resolve().parent.parent)
+        command = [sys.executable, "-P", "-c",
+                   f"import sys; sys.path.insert(0, {root!r}); "
+                   f"import {__name__} as m; m._worker_entry()",
                    str(child_reads), str(child_writes)]
         try:
             process = subprocess.Popen(command, pass_fds=(child_reads, child_writes),
