@@ -445,3 +445,23 @@ def test_help_imports_no_heavy_module() -> None:
         "sys.exit(3 if heavy & set(sys.modules) else 0)\n"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=PROJECT).returncode == 0
+
+
+def test_every_cited_result_exists_under_every_scenario(invoke) -> None:
+    """A result cites the results of its input estimates; under a scenario that
+    leaves an input alone (the data scenario and the largest model of 2025),
+    it cites the input's result there, which exists, never a dangling IRI."""
+    dangling = invoke("--kb", str(PROJECT), "query", "--format", "csv", """
+        SELECT ?result ?input WHERE {
+            ?result a dv:EstimateResult ; prov:wasDerivedFrom ?input .
+            FILTER STRSTARTS(STR(?input), "https://w3id.org/derive/kb/result/")
+            FILTER NOT EXISTS { ?input a dv:EstimateResult }
+        }""")
+    assert dangling.exit_code == 0, dangling.output
+    assert dangling.output == "result,input\n"
+    cited = invoke("--kb", str(PROJECT), "query", "--format", "csv", """
+        SELECT ?input WHERE {
+            <https://w3id.org/derive/kb/result/frontier-training-compute-2027/epoch-data>
+                prov:wasDerivedFrom ?input } ORDER BY ?input""")
+    assert "https://w3id.org/derive/kb/result/largest-training-compute-2025/status-quo" in \
+        cited.output.splitlines()

@@ -3,7 +3,7 @@ write-back, the query graph and the fact sheets all need."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from derive.engine import report
 from derive.engine.compiled import Compiled
@@ -23,6 +23,9 @@ class Outcome:
     scenario: str | None
     report: EstimateReport | None = None
     error: str | None = None
+    # Other scenarios that change nothing this estimate uses: this outcome is
+    # their result too (results under them are not computed again).
+    also: list[str | None] = field(default_factory=list)
 
 
 def all_estimates(compiled: Compiled, samples: int = DEFAULT_SAMPLES,
@@ -31,7 +34,7 @@ def all_estimates(compiled: Compiled, samples: int = DEFAULT_SAMPLES,
     model = compiled.model
     outcomes = []
     for iri in sorted(model.estimates):
-        seen_plans: set[tuple[str, ...]] = set()
+        seen_plans: dict[tuple[str, ...], Outcome] = {}
         default = model.default_scenario()
         others = sorted((s for s in model.scenarios.values() if s is not default),
                         key=lambda s: s.name)
@@ -46,8 +49,10 @@ def all_estimates(compiled: Compiled, samples: int = DEFAULT_SAMPLES,
                 continue
             signature = tuple(sorted(f"{k}={leaf.source}" for k, leaf in plan.leaves.items()))
             if signature in seen_plans:
-                continue  # the scenario changes nothing this estimate uses
-            seen_plans.add(signature)
+                seen_plans[signature].also.append(name)  # it changes nothing this estimate uses
+                continue
             evaluation = evaluate(plan, samples=samples, seed=seed)
-            outcomes.append(Outcome(iri, name, report=report.build(model, plan, evaluation)))
+            outcome = Outcome(iri, name, report=report.build(model, plan, evaluation))
+            seen_plans[signature] = outcome
+            outcomes.append(outcome)
     return outcomes

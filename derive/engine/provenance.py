@@ -42,6 +42,10 @@ def results_graph(outcomes: list[Outcome], model: Model) -> Graph:
     engine = URIRef(ENGINE)
     graph.add((engine, RDF.type, p(prov, "SoftwareAgent")))
     graph.add((engine, RDFS.label, Literal(f"derive {__version__}")))
+    # (estimate, scenario) -> the scenario whose result stands for it: an input
+    # estimate that a scenario leaves alone is cited by the result it has.
+    standing = {(o.estimate, s): o.scenario for o in outcomes if o.report is not None
+                for s in (o.scenario, *o.also)}
     for outcome in outcomes:
         report = outcome.report
         if report is None:
@@ -82,7 +86,8 @@ def results_graph(outcomes: list[Outcome], model: Model) -> Graph:
         graph.add((association, p(prov, "hadPlan"), URIRef(report.iri)))
         graph.add((activity, p(prov, "wasAssociatedWith"), engine))
         for child in report.trail.inputs:
-            used = _input_iri(child.kind, child.key, child.name, outcome.scenario, model)
+            scenario = standing.get((child.key, outcome.scenario), outcome.scenario)
+            used = _input_iri(child.kind, child.key, child.name, scenario, model)
             graph.add((node, p(prov, "wasDerivedFrom"), URIRef(used)))
             graph.add((activity, p(prov, "used"), URIRef(used)))
     return graph
