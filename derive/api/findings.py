@@ -19,7 +19,7 @@ __all__ = ["KINDS", "Finding", "audit", "has_errors", "render", "write_rdf"]
 def audit(kb: KnowledgeBase, kinds: tuple[str, ...] = ()) -> list[Finding]:
     """Every finding about ``kb`` (only those of ``kinds`` when given), errors first.
     Estimates that use a value validation rejects are not recomputed."""
-    findings = run_audit(load_checked(kb), store.load(kb).graph)
+    findings = run_audit(load_checked(kb), store.load_index(kb).graph)
     return [f for f in findings if f.kind in kinds] if kinds else findings
 
 

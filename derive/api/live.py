@@ -114,7 +114,7 @@ def open_snapshot(kb: KnowledgeBase, workers: int, limits: Limits) -> Snapshot:
     knowledge base (nothing is left running then)."""
     fingerprint = kb.fingerprint()
     compiled = load_checked(kb)  # a server never answers with a rejected value
-    findings = audit(compiled, store.load(kb).graph)
+    findings = audit(compiled, store.load_index(kb).graph)
     site = LiveSite(kb, compiled, findings)
     pool = queries.worker_pool(kb, workers, limits)
     try:

@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from derive.engine.summary import Fit
 from derive.errors import ModelError
@@ -39,9 +39,13 @@ def fit(xs: Sequence[float], values: Sequence[float], method: str = "ols",
         intercept = float(y.mean())
         residuals = y - (intercept + slope * xc)
         s2 = float(residuals @ residuals) / (n - 2)
-        half = float(stats.t.ppf(0.5 + level / 2, n - 2)) * math.sqrt(s2 / sxx)
+        half = float(special.stdtrit(n - 2, 0.5 + level / 2)) * math.sqrt(s2 / sxx)
         low, high = slope - half, slope + half
     elif method == "theil-sen":
+        # Imported here, not at the top: scipy.stats takes half a second to
+        # import, and every audit and compile imports this module for OLS.
+        from scipy import stats
+
         result = stats.theilslopes(y, x, alpha=level)
         slope, low, high = float(result[0]), float(result[2]), float(result[3])
         intercept = float(np.median(y - slope * xc))
