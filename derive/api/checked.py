@@ -9,9 +9,15 @@ first command after a change."""
 
 from __future__ import annotations
 
+import functools
+from typing import TYPE_CHECKING
+
 from derive.engine.compiled import Compiled, load, load_for_estimates
 from derive.kb.locate import KnowledgeBase
 from derive.validate import validate
+
+if TYPE_CHECKING:
+    from derive.kb.store import LoadedGraph
 
 # A violation concerns a value an estimate computes with when its path starts
 # with one of these, or when it has no path (the shapes on a claim as a whole:
@@ -28,9 +34,12 @@ def load_checked(kb: KnowledgeBase, *, light: bool = False) -> Compiled:
     """``load(kb)`` with every plan that uses a rejected node withheld; with
     ``light``, the model trimmed to what an estimate's report reads (see
     ``Compiled.for_estimates``)."""
-    compiled = load_for_estimates(kb) if light else load(kb)
+    # After a change both compiling and validating read every file: one parse
+    # serves both (it happens only if one of them misses its cache).
+    parse = functools.cache(lambda: _parse(kb))
+    compiled = load_for_estimates(kb, parse) if light else load(kb, parse=parse)
     rejected: dict[str, str] = {}
-    for problem in validate(kb).problems:
+    for problem in validate(kb, parse=parse).problems:
         if problem.severity == "violation" and (
             not problem.path or problem.path.split("/")[0] in VALUE_PROPERTIES
         ):
@@ -38,3 +47,9 @@ def load_checked(kb: KnowledgeBase, *, light: bool = False) -> Compiled:
     if rejected:
         compiled.withhold(rejected)
     return compiled
+
+
+def _parse(kb: KnowledgeBase) -> LoadedGraph:
+    from derive.kb import store  # the cache boundary: rdflib and pyoxigraph on a miss only
+
+    return store.load_index(kb)

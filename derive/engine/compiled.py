@@ -6,6 +6,7 @@ compiler, inside ``compile_kb``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -101,13 +102,14 @@ def withheld(plan: Plan, rejected: dict[str, str]) -> str | None:
     return None
 
 
-def compile_kb(kb: KnowledgeBase, loaded: LoadedGraph | None = None) -> Compiled:
-    """Parse (unless ``loaded`` is given), extract and plan the knowledge base
-    (the cold path)."""
+def compile_kb(kb: KnowledgeBase, loaded: LoadedGraph | None = None,
+               parse: Callable[[], LoadedGraph] | None = None) -> Compiled:
+    """Parse (unless ``loaded`` or ``parse`` gives the parsed files), extract
+    and plan the knowledge base (the cold path)."""
     from derive.engine.compile import compile_plan  # the cache boundary: a miss only
     from derive.kb import extract, store
 
-    model = extract.extract(loaded or store.load_index(kb))
+    model = extract.extract(loaded or (parse() if parse else store.load_index(kb)))
     compiled = Compiled(model)
     scenarios = [None, *model.scenarios.values()]
     results = aggregates(model)  # estimates over claims: computed once, shared by plans
@@ -139,20 +141,23 @@ def aggregates(model: Model) -> dict[str, Any]:
     return out
 
 
-def load(kb: KnowledgeBase, loaded: LoadedGraph | None = None) -> Compiled:
+def load(kb: KnowledgeBase, loaded: LoadedGraph | None = None,
+         parse: Callable[[], LoadedGraph] | None = None) -> Compiled:
     """The compiled knowledge base, from the cache when the files have not changed
-    (else compiled from ``loaded``, when the caller has parsed the files already)."""
+    (else compiled from ``loaded``, when the caller has parsed the files already,
+    or from ``parse()``, when it shares one parse with validation)."""
     compiled = cache.read(kb)
     if isinstance(compiled, Compiled):
         return compiled
-    compiled = compile_kb(kb, loaded)
+    compiled = compile_kb(kb, loaded, parse)
     cache.write(kb, compiled)
     return compiled
 
 
 
 
-def load_for_estimates(kb: KnowledgeBase) -> Compiled:
+def load_for_estimates(kb: KnowledgeBase,
+                       parse: Callable[[], LoadedGraph] | None = None) -> Compiled:
     """The compiled knowledge base trimmed to what computing and explaining a
     planned estimate reads (see ``Compiled.for_estimates``), cached apart: on
     100,000 claims the whole model takes longer to unpickle than an estimate
@@ -160,7 +165,7 @@ def load_for_estimates(kb: KnowledgeBase) -> Compiled:
     light = cache.read(kb, "compiled-estimates")
     if isinstance(light, Compiled):
         return light
-    light = load(kb).for_estimates()
+    light = load(kb, parse=parse).for_estimates()
     cache.write(kb, light, "compiled-estimates")
     return light
 

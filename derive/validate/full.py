@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
@@ -51,11 +52,12 @@ PART = 2000
 SPLIT = 400
 
 
-def run(kb: KnowledgeBase, state: State | None, context: str,
-        stamps: dict[str, str]) -> ValidationReport:
+def run(kb: KnowledgeBase, state: State | None, context: str, stamps: dict[str, str],
+        parse: Callable[[], LoadedGraph] | None = None) -> ValidationReport:
     """Validate ``kb``; with a ``state`` of an earlier run, only the claims that
-    may have changed are run through the shapes again."""
-    data = store.load_index(kb)
+    may have changed are run through the shapes again. ``parse`` gives the
+    files' triple index when the caller shares one parse (else they are parsed)."""
+    data = parse() if parse is not None else store.load_index(kb)
     shapes = store.load(kb, kb.shapes_files()).graph
     claims = incremental.claims_of(data.graph)  # type: ignore[arg-type]
     if state is None:

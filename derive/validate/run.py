@@ -5,12 +5,19 @@ an unchanged knowledge base validates in a blink. It returns a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from derive.kb.locate import KnowledgeBase
 from derive.validate import state as kept
 from derive.validate.report import ValidationReport
 
+if TYPE_CHECKING:
+    from derive.kb.store import LoadedGraph
 
-def validate(kb: KnowledgeBase, *, incremental: bool = True) -> ValidationReport:
+
+def validate(kb: KnowledgeBase, *, incremental: bool = True,
+             parse: Callable[[], LoadedGraph] | None = None) -> ValidationReport:
     """Validate ``kb``. Raises ``LoadError`` when a file cannot be parsed.
 
     With ``incremental`` (the default) only what changed since the last run is
@@ -24,4 +31,4 @@ def validate(kb: KnowledgeBase, *, incremental: bool = True) -> ValidationReport
         return state.report
     from derive.validate import full  # the cache boundary: a miss needs rdflib and pySHACL
 
-    return full.run(kb, state, context, stamps)
+    return full.run(kb, state, context, stamps, parse)
