@@ -26,13 +26,25 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def timed_command(args: list[str], runs: int, env: dict[str, str]) -> float:
+def timed_command(args: list[str], runs: int, env: dict[str, str], *,
+                  check: bool = True) -> float:
+    """Median wall time of ``runs`` runs of ``args`` (``check=False`` accepts a
+    failing exit code, e.g. an audit that finds errors)."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(args, cwd=PROJECT, env=env, check=True, capture_output=True)
+        subprocess.run(args, cwd=PROJECT, env=env, check=check, capture_output=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def print_table(rows: list[tuple[str, float, str]], first: str, second: str,
+                third: str) -> None:
+    """Rows of (what, seconds, comparison) under three headings, aligned."""
+    width = max(len(first), *(len(name) for name, _, _ in rows))
+    print(f"{first:<{width}}  {second:>8}  {third}")
+    for name, seconds, note in rows:
+        print(f"{name:<{width}}  {seconds:8.3f}  {note}")
 
 
 def derive_cmd() -> list[str]:
@@ -278,10 +290,7 @@ def main() -> None:
     if options.scale:
         rows += scale(options.scale, options.runs)
     shutil.rmtree(cache, ignore_errors=True)
-    width = max(len(name) for name, _, _ in rows)
-    print(f"{'step (seconds unless marked MB)':<{width}}  {'figure':>8}  target")
-    for name, secs, target in rows:
-        print(f"{name:<{width}}  {secs:8.3f}  {target}")
+    print_table(rows, "step (seconds unless marked MB)", "figure", "target")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import derive_cmd  # the benchmarks folder is on sys.path when run as a script
+from bench import (  # the benchmarks folder is on sys.path when run as a script
+    derive_cmd,
+    print_table,
+)
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -119,10 +122,7 @@ def main() -> None:
         warm = run(explain, kb, env, args.runs)
         rows.append(("estimate --explain, with import, warm", warm, f"{warm / cold:.2f}x cold"))
 
-    width = max(len(name) for name, _, _ in rows)
-    print(f"{'step':<{width}}  {'seconds':>8}  compared with")
-    for name, seconds, note in rows:
-        print(f"{name:<{width}}  {seconds:>8.3f}  {note}")
+    print_table(rows, "step", "seconds", "compared with")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from derive.api import queries
 from derive.api.locate import KnowledgeBase
 
 SHIPPED = sorted(p.stem for p in (PROJECT / "queries").glob("*.rq"))
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 # A triple two files state (an entity's type, a shared source) is in both
 # files' graphs; Oxigraph's union default graph then yields it twice, where
 # derive's default graph holds it once. Distinct triples are the same in both.

@@ -92,6 +92,13 @@ def _sum_unit(v: Values, h: Horizons) -> Any:
     return first
 
 
+def _over_data(name: str, label: str, formula: str) -> Method:
+    """A method over a set of claims: computed when compiled (derive.engine.aggregate);
+    the plan carries the result, with its interval, as its one "data" leaf."""
+    return Method(name, label, ("data",), formula, compute=lambda v, h: v["data"],
+                  unit=lambda v, h: v["data"])
+
+
 METHODS: dict[str, Method] = {
     m.name: m
     for m in (
@@ -123,23 +130,16 @@ METHODS: dict[str, Method] = {
                compute=lambda v, h: v["quantity"] * v["perUnit"],
                unit=lambda v, h: v["quantity"] * v["perUnit"]),
         Method("Formula", "formula", None, "formula"),
-        # estimates over a set of claims: computed when compiled (derive.engine.aggregate);
-        # the plan carries the result as a "data" leaf with its interval
-        Method("LogLinearTrend", "log-linear trend (OLS on log10 values)", ("data",),
-               "fit log10(value) = a + b × year", compute=lambda v, h: v["data"],
-               unit=lambda v, h: v["data"]),
-        Method("TheilSenTrend", "log-linear trend (Theil-Sen on log10 values)", ("data",),
-               "median of pairwise slopes of log10(value) against year",
-               compute=lambda v, h: v["data"], unit=lambda v, h: v["data"]),
-        Method("LargestValue", "largest value as of a date", ("data",),
-               "max over the selected claims", compute=lambda v, h: v["data"],
-               unit=lambda v, h: v["data"]),
-        Method("CountShare", "count and share", ("data",),
-               "claims involving an entity, out of the selected (or the top N)",
-               compute=lambda v, h: v["data"], unit=lambda v, h: v["data"]),
-        Method("SumShare", "sum and share of the sum", ("data",),
-               "sum over the claims involving an entity, or its share of the total",
-               compute=lambda v, h: v["data"], unit=lambda v, h: v["data"]),
+        _over_data("LogLinearTrend", "log-linear trend (OLS on log10 values)",
+                   "fit log10(value) = a + b × year"),
+        _over_data("TheilSenTrend", "log-linear trend (Theil-Sen on log10 values)",
+                   "median of pairwise slopes of log10(value) against year"),
+        _over_data("LargestValue", "largest value as of a date",
+                   "max over the selected claims"),
+        _over_data("CountShare", "count and share",
+                   "claims involving an entity, out of the selected (or the top N)"),
+        _over_data("SumShare", "sum and share of the sum",
+                   "sum over the claims involving an entity, or its share of the total"),
     )
 }
 

@@ -11,10 +11,10 @@ from decimal import Decimal
 from derive.ingest.build import Built, Claim, Entity, Reference
 from derive.ingest.mapping import Mapping
 from derive.ingest.table import Table
-from derive.kb.namespaces import PREFIXES
+from derive.kb.namespaces import PREFIXES, split
 
-DCAT = "http://www.w3.org/ns/dcat#"
-SPDX = "http://spdx.org/rdf/terms#"
+DCAT = PREFIXES["dcat"]
+SPDX = PREFIXES["spdx"]
 RFC7111 = "http://tools.ietf.org/rfc/rfc7111"
 _PREFIXES = {
     "dv": PREFIXES["dv"], "dvu": PREFIXES["dvu"], "claim": PREFIXES["claim"],
@@ -33,14 +33,11 @@ LICENSE_NAMES = {
 
 def term(iri: str) -> str:
     """A prefixed name when the local part is plain, else ``<iri>``."""
-    best = ""
-    for prefix, ns in _PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(_PREFIXES.get(best, "")):
-            best = prefix
-    if best:
-        local = iri[len(_PREFIXES[best]):]
+    found = split(iri, _PREFIXES)
+    if found:
+        prefix, local = found
         if local and all(c.isalnum() or c in "-_" for c in local) and local[0].isalnum():
-            return f"{best}:{local}"
+            return f"{prefix}:{local}"
     return f"<{iri}>"
 
 

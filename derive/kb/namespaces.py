@@ -45,13 +45,21 @@ PREFIXES: dict[str, str] = {
 }
 
 
+def split(iri: str, prefixes: dict[str, str] | None = None) -> tuple[str, str] | None:
+    """``(prefix, local part)`` of ``iri`` under the longest matching namespace
+    of ``prefixes`` (default: ``PREFIXES``), or None."""
+    table = PREFIXES if prefixes is None else prefixes
+    best = ""
+    for prefix, ns in table.items():
+        if iri.startswith(ns) and len(ns) > len(table.get(best, "")):
+            best = prefix
+    return (best, iri[len(table[best]):]) if best else None
+
+
 def short(iri: str) -> str:
     """The prefixed form of ``iri`` (``claim:us-share``), or the IRI itself."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+    found = split(iri)
+    return f"{found[0]}:{found[1]}" if found else iri
 
 
 def local_name(iri: str) -> str:
