@@ -103,6 +103,9 @@ def _update(target: Path, kb: KnowledgeBase, key: str,
         store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         _copy_to_default(store, graph)
     store.flush()
+    # Compact: a store that had graphs replaced answers a join over 100,000
+    # claims in 0.66 s, the same store compacted in 0.29 s (2 s to compact).
+    store.optimize()
     del store
     files = {display: stamp for display, (_, stamp) in now.items()}
     cache.write_atomic(target / _MANIFEST, json.dumps(
