@@ -24,6 +24,10 @@ def validate(kb: KnowledgeBase, *, incremental: bool = True,
     validated again (see ``derive.validate.incremental``); the report is the same.
     """
     context, stamps = kept.context_stamp(kb), kept.file_stamps(kb)
+    if incremental:
+        report = kept.kept_report(kb, context, stamps)
+        if report is not None:
+            return report
     state = kept.previous(kb) if incremental else None
     if state is not None and state.context != context:
         state = None
