@@ -50,3 +50,17 @@ def test_membership_and_triples_match_rdflib(pair: tuple[TripleIndex, Graph],
     assert (pattern in index) == (pattern in graph)
     assert sorted(map(_blank, index.triples(pattern)), key=str) == \
         sorted(map(_blank, graph.triples(pattern)), key=str)
+
+
+PREDICATES = {"about": TERMS["about"], "type": TERMS["type"],
+              "label": URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+              "absent": URIRef("https://w3id.org/derive/ns#metric")}
+
+
+@pytest.mark.parametrize("predicate", PREDICATES.values(), ids=PREDICATES.keys())
+def test_several_lists_exactly_the_subjects_with_more_than_one_value(
+        pair: tuple[TripleIndex, Graph], predicate: URIRef) -> None:
+    index, graph = pair
+    expected = {s: sorted(graph.objects(s, predicate)) for s in set(graph.subjects(predicate))}
+    assert {s: sorted(objects) for s, objects in index.several(predicate)} == \
+        {s: objects for s, objects in expected.items() if len(objects) > 1}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from rdflib import RDF, URIRef
@@ -58,7 +59,9 @@ LINKS = (
 class _Reader:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        self.uri = URIRef
+        # rdflib checks an IRI each time one is made: over 100,000 claims the
+        # same few predicates would be checked millions of times.
+        self.uri = functools.cache(URIRef)
 
     def one(self, subject: Node, predicate: str) -> Node | None:
         return self.graph.value(subject, self.uri(predicate))

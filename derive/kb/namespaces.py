@@ -45,10 +45,18 @@ PREFIXES: dict[str, str] = {
 }
 
 
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
 def split(iri: str, prefixes: dict[str, str] | None = None) -> tuple[str, str] | None:
     """``(prefix, local part)`` of ``iri`` under the longest matching namespace
     of ``prefixes`` (default: ``PREFIXES``), or None."""
-    table = PREFIXES if prefixes is None else prefixes
+    if prefixes is None:  # the common case, asked for every claim: longest first
+        for prefix, ns in _LONGEST_FIRST:
+            if iri.startswith(ns):
+                return prefix, iri[len(ns):]
+        return None
+    table = prefixes
     best = ""
     for prefix, ns in table.items():
         if iri.startswith(ns) and len(ns) > len(table.get(best, "")):

@@ -172,7 +172,7 @@ def parse_triples(text: str, display: str, base: str | None,
     convert = convert or Converter()
     try:
         quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base))
-        triples = [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in quads]
+        triples = convert.triples(quads)
     except (SyntaxError, ValueError):
         triples = quads = None
     typed = {q.object for q in quads or () if isinstance(q.object, ox.Literal)

@@ -31,6 +31,15 @@ class Converter:
     def __init__(self) -> None:
         self._memo: dict[Any, Node] = {}
 
+    def triples(self, quads: Iterable[Any]) -> list[Triple]:
+        """The quads' triples converted: most terms recur, so the memo is asked
+        first inline (a call per term costs more than the lookup)."""
+        get, convert = self._memo.get, self
+        return [((s if (s := get(q.subject)) is not None else convert(q.subject)),
+                 (p if (p := get(q.predicate)) is not None else convert(q.predicate)),
+                 (o if (o := get(q.object)) is not None else convert(q.object)))
+                for q in quads]
+
     def __call__(self, term: Any) -> Node:
         found = self._memo.get(term)
         if found is not None:
@@ -130,6 +139,15 @@ class TripleIndex:
                 yield from objects
         else:
             yield from by_predicate.get(predicate, ())
+
+    def several(self, predicate: Node) -> Iterator[tuple[Node, list[Node]]]:
+        """Each subject with two or more ``predicate`` values, and the values
+        (the one-value check looks only at these, not at every subject)."""
+        spo = self._spo
+        for subject in self._by_predicate().get(predicate, {}).get(None, ()):  # type: ignore[call-overload]
+            objects = spo[subject][predicate]
+            if len(objects) > 1:
+                yield subject, objects
 
     def predicate_objects(self, subject: Node) -> Iterator[tuple[Node, Node]]:
         for p, objects in self._spo.get(subject, {}).items():

@@ -30,6 +30,7 @@ from rdflib.term import Node
 from derive.kb import store
 from derive.kb.namespaces import PREFIXES, short
 from derive.kb.store import LoadedGraph
+from derive.kb.triples import TripleIndex
 from derive.validate.report import Problem
 from derive.validate.shacl import _nested_path as nested_path
 from derive.validate.shacl import owning_subject, term_text
@@ -94,9 +95,10 @@ def _one_value(data: LoadedGraph, files: _FileIndex,
     graph = data.graph
     predicate = _iri(prop)
     values: dict[tuple[Node, str], list[Node]] = defaultdict(list)
-    for subject, value in graph.subject_objects(predicate):
-        language = value.language if isinstance(value, Literal) else None
-        values[(subject, language or "")].append(value)
+    for subject, objects in _several(graph, predicate):
+        for value in objects:
+            language = value.language if isinstance(value, Literal) else None
+            values[(subject, language or "")].append(value)
     for (subject, _language), found in values.items():
         if len(found) < 2 or not files.in_facts(subject):
             continue
@@ -105,6 +107,18 @@ def _one_value(data: LoadedGraph, files: _FileIndex,
         yield _problem(data, subject, prop, f"{prop} has {len(found)} values where one is "
                        f"expected: {_listing(given)}; keep the one that holds and delete the "
                        f"{'other' if len(found) == 2 else 'others'}", given)
+
+
+def _several(graph: Graph | TripleIndex, predicate: URIRef
+             ) -> Iterator[tuple[Node, list[Node]]]:
+    """The subjects with more than one ``predicate`` value, and their values."""
+    if isinstance(graph, TripleIndex):
+        yield from graph.several(predicate)
+        return
+    values: dict[Node, list[Node]] = defaultdict(list)
+    for subject, value in graph.subject_objects(predicate):
+        values[subject].append(value)
+    yield from ((s, found) for s, found in values.items() if len(found) > 1)
 
 
 def _keyed(data: LoadedGraph, files: _FileIndex, list_prop: str,
