@@ -10,6 +10,7 @@ first command after a change."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from derive.engine.compiled import Compiled, load, load_for_estimates
@@ -30,13 +31,15 @@ VALUE_PROPERTIES = frozenset({
 })
 
 
-def load_checked(kb: KnowledgeBase, *, light: bool = False) -> Compiled:
+def load_checked(kb: KnowledgeBase, *, light: bool = False,
+                 parse: Callable[[], LoadedGraph] | None = None) -> Compiled:
     """``load(kb)`` with every plan that uses a rejected node withheld; with
     ``light``, the model trimmed to what an estimate's report reads (see
-    ``Compiled.for_estimates``)."""
+    ``Compiled.for_estimates``). ``parse`` gives the files' triple index when
+    the caller has parsed them already."""
     # After a change both compiling and validating read every file: one parse
     # serves both (it happens only if one of them misses its cache).
-    parse = functools.cache(lambda: _parse(kb))
+    parse = parse or functools.cache(lambda: _parse(kb))
     compiled = load_for_estimates(kb, parse) if light else load(kb, parse=parse)
     rejected: dict[str, str] = {}
     for problem in validate(kb, parse=parse).problems:

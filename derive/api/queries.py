@@ -50,7 +50,9 @@ def _derived(kb: KnowledgeBase) -> list[tuple[str, bytes]]:
     from derive.kb import store as turtle
 
     facts = turtle.load_index(kb)  # refuses what the loader refuses, with file and line
-    compiled = load_checked(kb)  # no estimate on a value validation rejects
+    # no estimate on a value validation rejects; compiling and validating
+    # (when their caches miss) read the same parse
+    compiled = load_checked(kb, parse=lambda: facts)
     results = provenance.results_graph(all_estimates(compiled), compiled.model)
     findings = findings_graph(audit(compiled, facts.graph))
     return [(name, graph.serialize(format="nt", encoding="utf-8"))
