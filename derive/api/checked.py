@@ -4,8 +4,9 @@ line that says why, so no estimate, fact sheet, query or audit ever runs on
 a value validation would refuse (a NaN, a second value from another file,
 a share of 175%...). Problems that leave the values alone (a missing quote,
 an unknown source) do not stop a computation: the validation reports them.
-Validation is incremental and kept, so this costs a full run only on the
-first command after a change."""
+Validation is incremental and kept, so this costs a run only on the first
+command after a change, and that run goes on in a forked child while this
+process compiles (``derive.kb.forked``)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from derive.engine.compiled import Compiled, load, load_for_estimates
+from derive.engine.compiled import Compiled, is_cached, load, load_for_estimates
+from derive.kb import forked
 from derive.kb.locate import KnowledgeBase
-from derive.validate import validate
+from derive.validate import is_current, validate
 
 if TYPE_CHECKING:
     from derive.kb.store import LoadedGraph
@@ -40,9 +42,18 @@ def load_checked(kb: KnowledgeBase, *, light: bool = False,
     # After a change both compiling and validating read every file: one parse
     # serves both (it happens only if one of them misses its cache).
     parse = parse or functools.cache(lambda: _parse(kb))
+    pending = None
+    if not is_current(kb) and not is_cached(kb, light=light):
+        # Both must read the files: parse once, then validate in a forked
+        # child while this process compiles (on two cores, side by side).
+        parse()
+        pending = forked.start(lambda: validate(kb, parse=parse))
     compiled = load_for_estimates(kb, parse) if light else load(kb, parse=parse)
+    done, report = pending.result() if pending is not None else (False, None)
+    if not done or report is None:
+        report = validate(kb, parse=parse)
     rejected: dict[str, str] = {}
-    for problem in validate(kb, parse=parse).problems:
+    for problem in report.problems:
         if problem.severity == "violation" and (
             not problem.path or problem.path.split("/")[0] in VALUE_PROPERTIES
         ):

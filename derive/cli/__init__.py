@@ -9,6 +9,7 @@ load errors.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -83,4 +84,8 @@ def cli(ctx: click.Context, kb_path: str | None) -> None:
 
 
 def main() -> None:
+    # numpy's OpenBLAS would start a thread per core on import; derive's arrays
+    # are vectors, not matrices, and a process with one thread may fork safely
+    # (a query's bounded child, validating beside compiling after a change).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     sys.exit(run_guarded(cli))

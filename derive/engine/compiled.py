@@ -170,6 +170,13 @@ def load_for_estimates(kb: KnowledgeBase,
     return light
 
 
+def is_cached(kb: KnowledgeBase, *, light: bool = False) -> bool:
+    """Whether ``load`` (or, with ``light``, ``load_for_estimates``) would answer
+    from the cache without compiling."""
+    return cache.is_fresh(kb, "compiled-estimates" if light else "compiled") or (
+        light and cache.is_fresh(kb))
+
+
 def plan_with(model: Model, estimate_iri: str, scenario: Scenario | None,
               overrides: dict[str, Override]) -> Plan:
     """A plan for values set by the user (``--set``): not cached, so compiled now."""

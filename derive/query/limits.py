@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from derive import errors
 from derive.errors import DeriveError, QueryBusy, QueryError, QueryTimeout, QueryTooLarge
+from derive.kb.forked import single_threaded
 from derive.kb.store import new_graph
 from derive.query import sparql
 from derive.query.sparql import AskResult, GraphResult, QueryResult, SelectResult
@@ -92,7 +93,7 @@ def run_forked(load: Callable[[], Graph], text: str, limits: Limits) -> QueryRes
     process does the same."""
     if not limits.seconds:
         return answer(load(), text, limits.max_rows)
-    if not _single_threaded():
+    if not single_threaded():
         return _run_in_fresh_worker(load, text, limits)
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
@@ -118,18 +119,6 @@ def run_forked(load: Callable[[], Graph], text: str, limits: Limits) -> QueryRes
         child.join()
         reader.close()
     return _unpack(message)
-
-
-def _single_threaded() -> bool:
-    """Whether this process runs one OS thread only, so that a fork copies no
-    lock another thread holds (a native thread pool, e.g. a store's, would
-    deadlock the child). Unknown (no /proc) counts as no."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:
-        return False
 
 
 def _run_in_fresh_worker(load: Callable[[], Graph], text: str,

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from derive.kb.store import LoadedGraph
 
 
+def is_current(kb: KnowledgeBase) -> bool:
+    """Whether ``validate(kb)`` would answer from the kept report (no file changed)."""
+    return kept.kept_report(kb, kept.context_stamp(kb), kept.file_stamps(kb)) is not None
+
+
 def validate(kb: KnowledgeBase, *, incremental: bool = True,
              parse: Callable[[], LoadedGraph] | None = None) -> ValidationReport:
     """Validate ``kb``. Raises ``LoadError`` when a file cannot be parsed.

@@ -1,0 +1,80 @@
+"""Work done in a forked child while the caller goes on.
+
+After a change, validating and compiling read the same parse of the files
+and neither needs the other's result until the end, so on two cores they run
+side by side: the child inherits the parse (copy-on-write) and sends back
+only its result. Where forking is unsafe (other threads, whose locks the
+child would copy; a daemonic process, which may not have children; a system
+without fork) nothing is started and the caller does the work itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def single_threaded() -> bool:
+    """Whether this process runs one OS thread only, so that a fork copies no
+    lock another thread holds (a native thread pool, e.g. a store's, would
+    deadlock the child). Unknown (no /proc) counts as no."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+class Pending(Generic[T]):
+    """A forked child computing a value."""
+
+    def __init__(self, process: Any, reader: Connection) -> None:
+        self._process = process
+        self._reader = reader
+
+    def result(self) -> tuple[bool, T | None]:
+        """``(True, value)``, or ``(False, None)`` if the child failed in any
+        way (the caller then does the work itself, and reports any error as
+        it always would)."""
+        try:
+            message = self._reader.recv()
+        except (EOFError, OSError):
+            message = None
+        finally:
+            self._reader.close()
+            self._process.join()
+        if isinstance(message, tuple) and message and message[0] == "ok":
+            return True, message[1]
+        return False, None
+
+
+def start(work: Callable[[], T]) -> Pending[T] | None:
+    """``work()`` running in a forked child, or None where forking is unsafe."""
+    if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon \
+            or not single_threaded():
+        return None
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(work, writer))
+    process.start()
+    writer.close()
+    return Pending(process, reader)
+
+
+def _child(work: Callable[[], Any], writer: Connection) -> None:
+    try:
+        message: tuple[Any, ...] = ("ok", work())
+    except BaseException:  # the caller does the work again and reports the error itself
+        message = ("failed",)
+    try:
+        writer.send(message)
+    except Exception:  # an unpicklable result: the caller does the work itself
+        writer.send(("failed",))
+    finally:
+        writer.close()
