@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from derive.engine.compiled import Compiled, is_cached, load, load_for_estimates
 from derive.kb import forked
 from derive.kb.locate import KnowledgeBase
-from derive.validate import is_current, validate
+from derive.validate import has_run, is_current, validate
 
 if TYPE_CHECKING:
+    from derive.kb.fragments import Sliced
     from derive.kb.store import LoadedGraph
 
 # A violation concerns a value an estimate computes with when its path starts
@@ -42,16 +43,21 @@ def load_checked(kb: KnowledgeBase, *, light: bool = False,
     # After a change both compiling and validating read every file: one parse
     # serves both (it happens only if one of them misses its cache).
     parse = parse or functools.cache(lambda: _parse(kb))
+    # After a first run, each file's fragment is kept: only the changed
+    # files are parsed (None: read whole, see derive.kb.fragments).
+    slices = functools.cache(lambda: _slices(kb))
     pending = None
     if not is_current(kb) and not is_cached(kb, light=light):
-        # Both must read the files: parse once, then validate in a forked
+        # Both must read the files: read them once, then validate in a forked
         # child while this process compiles (on two cores, side by side).
-        parse()
-        pending = forked.start(lambda: validate(kb, parse=parse))
-    compiled = load_for_estimates(kb, parse) if light else load(kb, parse=parse)
+        if slices() is None:
+            parse()
+        pending = forked.start(lambda: validate(kb, parse=parse, slices=slices))
+    compiled = (load_for_estimates(kb, parse, slices) if light
+                else load(kb, parse=parse, slices=slices))
     done, report = pending.result() if pending is not None else (False, None)
     if not done or report is None:
-        report = validate(kb, parse=parse)
+        report = validate(kb, parse=parse, slices=slices)
     rejected: dict[str, str] = {}
     for problem in report.problems:
         if problem.severity == "violation" and (
@@ -66,4 +72,14 @@ def load_checked(kb: KnowledgeBase, *, light: bool = False,
 def _parse(kb: KnowledgeBase) -> LoadedGraph:
     from derive.kb import store  # the cache boundary: rdflib and pyoxigraph on a miss only
 
-    return store.load_index(kb)
+    return store.load_index(kb, fragments=True)
+
+
+def _slices(kb: KnowledgeBase) -> Sliced | None:
+    """The files' fragments once a validation has run (the first run reads the
+    files whole and keeps their fragments on the way)."""
+    if not has_run(kb):
+        return None
+    from derive.kb import fragments  # the cache boundary, as above
+
+    return fragments.load(kb)

@@ -19,6 +19,7 @@ from derive.kb.model import Model, Scenario
 from derive.kb.namespaces import local_name, short
 
 if TYPE_CHECKING:
+    from derive.kb.fragments import Sliced
     from derive.kb.store import LoadedGraph
 
 _ERRORS: dict[str, type[DeriveError]] = {
@@ -103,13 +104,19 @@ def withheld(plan: Plan, rejected: dict[str, str]) -> str | None:
 
 
 def compile_kb(kb: KnowledgeBase, loaded: LoadedGraph | None = None,
-               parse: Callable[[], LoadedGraph] | None = None) -> Compiled:
-    """Parse (unless ``loaded`` or ``parse`` gives the parsed files), extract
-    and plan the knowledge base (the cold path)."""
+               parse: Callable[[], LoadedGraph] | None = None,
+               slices: Callable[[], Sliced | None] | None = None) -> Compiled:
+    """Parse (unless ``loaded`` or ``parse`` gives the parsed files, or
+    ``slices`` the files' fragments), extract and plan the knowledge base
+    (the cold path)."""
     from derive.engine.compile import compile_plan  # the cache boundary: a miss only
     from derive.kb import extract, store
 
-    model = extract.extract(loaded or (parse() if parse else store.load_index(kb)))
+    sliced = slices() if slices is not None and loaded is None else None
+    if sliced is not None and not sliced.extracted:
+        sliced = None  # extraction refuses a value: read whole, it stops with the error
+    model = (extract.extract_sliced(sliced) if sliced is not None else
+             extract.extract(loaded or (parse() if parse else store.load_index(kb))))
     compiled = Compiled(model)
     scenarios = [None, *model.scenarios.values()]
     results = aggregates(model)  # estimates over claims: computed once, shared by plans
@@ -142,14 +149,16 @@ def aggregates(model: Model) -> dict[str, Any]:
 
 
 def load(kb: KnowledgeBase, loaded: LoadedGraph | None = None,
-         parse: Callable[[], LoadedGraph] | None = None) -> Compiled:
+         parse: Callable[[], LoadedGraph] | None = None,
+         slices: Callable[[], Sliced | None] | None = None) -> Compiled:
     """The compiled knowledge base, from the cache when the files have not changed
     (else compiled from ``loaded``, when the caller has parsed the files already,
-    or from ``parse()``, when it shares one parse with validation)."""
+    from ``slices()``, the files' fragments, when there are, or from ``parse()``,
+    when it shares one parse with validation)."""
     compiled = cache.read(kb)
     if isinstance(compiled, Compiled):
         return compiled
-    compiled = compile_kb(kb, loaded, parse)
+    compiled = compile_kb(kb, loaded, parse, slices)
     cache.write(kb, compiled)
     return compiled
 
@@ -157,7 +166,8 @@ def load(kb: KnowledgeBase, loaded: LoadedGraph | None = None,
 
 
 def load_for_estimates(kb: KnowledgeBase,
-                       parse: Callable[[], LoadedGraph] | None = None) -> Compiled:
+                       parse: Callable[[], LoadedGraph] | None = None,
+                       slices: Callable[[], Sliced | None] | None = None) -> Compiled:
     """The compiled knowledge base trimmed to what computing and explaining a
     planned estimate reads (see ``Compiled.for_estimates``), cached apart: on
     100,000 claims the whole model takes longer to unpickle than an estimate
@@ -165,7 +175,7 @@ def load_for_estimates(kb: KnowledgeBase,
     light = cache.read(kb, "compiled-estimates")
     if isinstance(light, Compiled):
         return light
-    light = load(kb, parse=parse).for_estimates()
+    light = load(kb, parse=parse, slices=slices).for_estimates()
     cache.write(kb, light, "compiled-estimates")
     return light
 

@@ -53,10 +53,17 @@ def _key(kb: KnowledgeBase) -> str:
     return f"{FORMAT}:{_code_stamp()}:{kb.fingerprint()}"
 
 
-def read(kb: KnowledgeBase, name: str = "compiled", *, any_files: bool = False) -> Any | None:
+def code_key() -> str:
+    """The part of every key that names the cache's format and derive's code."""
+    return f"{FORMAT}:{_code_stamp()}"
+
+
+def read(kb: KnowledgeBase, name: str = "compiled", *, any_files: bool = False,
+         key: str | None = None) -> Any | None:
     """The payload stored under ``name`` for this knowledge base, if its files are
     unchanged (or, with ``any_files``, whatever they are: the payload then carries
-    its own record of the files it was made from)."""
+    its own record of the files it was made from; or, with ``key``, if it was
+    stored under that key)."""
     path = _path(kb, name)
     if path is None or not path.exists():
         return None
@@ -64,34 +71,42 @@ def read(kb: KnowledgeBase, name: str = "compiled", *, any_files: bool = False) 
         with path.open("rb") as handle:
             # The key is pickled ahead of the payload: a stale entry (76 MB of
             # compiled model at 100,000 claims) is known without unpickling it.
-            key = pickle.load(handle)
-            wanted = _key(kb)
-            fresh = (key.rsplit(":", 1)[0] == wanted.rsplit(":", 1)[0] if any_files
-                     else key == wanted)
+            stored = pickle.load(handle)
+            wanted = key or _key(kb)
+            fresh = (stored.rsplit(":", 1)[0] == wanted.rsplit(":", 1)[0]
+                     if any_files and key is None else stored == wanted)
             return pickle.load(handle) if fresh else None
     except Exception:  # a damaged or foreign cache file is simply rebuilt
         return None
 
 
-def is_fresh(kb: KnowledgeBase, name: str = "compiled") -> bool:
-    """Whether ``read(kb, name)`` would find a payload (only its key is read)."""
+def is_fresh(kb: KnowledgeBase, name: str = "compiled", *, key: str | None = None) -> bool:
+    """Whether ``read(kb, name, key=key)`` would find a payload (only its key is read)."""
     path = _path(kb, name)
     if path is None:
         return False
     try:
         with path.open("rb") as handle:
-            return bool(pickle.load(handle) == _key(kb))
+            return bool(pickle.load(handle) == (key or _key(kb)))
     except Exception:
         return False
 
 
-def write(kb: KnowledgeBase, payload: Any, name: str = "compiled") -> None:
+def exists(kb: KnowledgeBase, name: str) -> bool:
+    """Whether anything is stored under ``name`` (fresh or not)."""
+    path = _path(kb, name)
+    return path is not None and path.exists()
+
+
+def write(kb: KnowledgeBase, payload: Any, name: str = "compiled", *,
+          key: str | None = None) -> None:
+    """Store ``payload`` under ``name``, keyed by the files' stamps (or by ``key``)."""
     path = _path(kb, name)
     if path is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, pickle.dumps(_key(kb), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(path, pickle.dumps(key or _key(kb), protocol=pickle.HIGHEST_PROTOCOL)
                      + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only home is no reason to fail: the cache is only for speed

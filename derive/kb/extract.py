@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rdflib import RDF, URIRef
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.term import Node
 
+    from derive.kb.fragments import Sliced
     from derive.kb.store import LoadedGraph
+    from derive.kb.triples import TripleIndex
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS = PREFIXES["rdfs"]
@@ -139,6 +142,49 @@ def extract(loaded: LoadedGraph) -> Model:
         model.scenarios[str(node)] = _scenario(reader, node)
     for node in reader.subjects_of_type(DV + "Estimate"):
         model.estimates[str(node)] = _estimate(reader, node, loaded.file_of(node))
+    return model
+
+
+def claims_in(graph: Graph | TripleIndex, nodes: list[Node], file: str) -> dict[str, Claim]:
+    """The claims ``nodes`` as one file describes them (``derive.kb.fragments``);
+    ``cites`` holds every IRI they cite, until ``extract_sliced`` knows which
+    of them are claims."""
+    reader = _Reader(graph)  # type: ignore[arg-type]
+    return {str(node): _claim(reader, node, file, set()) for node in nodes}
+
+
+def claim_links(graph: Graph | TripleIndex, nodes: list[Node]) -> dict[str, tuple[str, ...]]:
+    """What each claim in ``nodes`` links to (``LINKS``), as ``_links`` reads it."""
+    found: dict[str, tuple[str, ...]] = {}
+    predicates = [URIRef(predicate) for predicate in LINKS]
+    for node in nodes:
+        targets = {str(t) for predicate in predicates for t in graph.objects(node, predicate)
+                   if isinstance(t, URIRef)}
+        if targets:
+            found[str(node)] = tuple(sorted(targets))
+    return found
+
+
+def extract_sliced(sliced: Sliced) -> Model:
+    """``extract`` of the whole knowledge base, from its fragments: everything
+    but the claims is read from the triples no claim owns; the claims come
+    extracted from each file's fragment."""
+    from derive.kb.store import LoadedGraph
+
+    model = extract(LoadedGraph(sliced.rest, sliced.kb, sliced.subjects_by_file))
+    claims: dict[str, Claim] = {}
+    links = {key: set(value) for key, value in model.links.items()}
+    for extracted, linked in sliced.extracted_claims():
+        claims.update(extracted)
+        for subject, targets in linked.items():
+            links.setdefault(subject, set()).update(targets)
+    model.links = {key: tuple(sorted(value)) for key, value in sorted(links.items())}
+    for iri in sorted(claims):
+        claim = claims[iri]
+        if any(cited in claims for cited in claim.cites):
+            claim = replace(claim, cites=tuple(c for c in claim.cites if c not in claims),
+                            evidence=tuple(c for c in claim.cites if c in claims))
+        model.claims[iri] = claim
     return model
 
 

@@ -169,6 +169,13 @@ def _bad_term_error(term: Node, text: str, display: str) -> LoadError:
 def parse_triples(text: str, display: str, base: str | None,
                   convert: Converter | None = None) -> list[Triple]:
     """The triples of one Turtle file as rdflib terms, parsed by pyoxigraph."""
+    return parse_quads(text, display, base, convert)[1]
+
+
+def parse_quads(text: str, display: str, base: str | None, convert: Converter | None = None
+                ) -> tuple[list[Any] | None, list[Triple]]:
+    """``parse_triples``, with the quads pyoxigraph read (None when rdflib's
+    parser read the file instead)."""
     convert = convert or Converter()
     try:
         quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base))
@@ -182,26 +189,42 @@ def parse_triples(text: str, display: str, base: str | None,
         # (and raises); if it accepts the file after all, its triples stand.
         graph = new_graph()
         _parse_into(graph, text, display, base)
-        return list(graph)
-    return triples
+        return None, list(graph)
+    return quads, triples
 
 
-def _files_triples(kb: KnowledgeBase, files: list[Path] | None
-                   ) -> Iterator[tuple[str, list[Triple]]]:
+def parsed_quads(kb: KnowledgeBase, files: list[Path] | None = None
+                 ) -> Iterator[tuple[Path, list[Any] | None, list[Triple]]]:
+    """Each of ``files`` (default: ontology without shapes, and facts) parsed:
+    its quads (see ``parse_quads``) and triples."""
     convert = Converter()
     for path in kb.data_files() if files is None else files:
         display = kb.display(path)
         text = _decode(path, display)
-        yield display, parse_triples(text, display, path.resolve().as_uri(), convert)
+        yield (path, *parse_quads(text, display, path.resolve().as_uri(), convert))
 
 
-def load_index(kb: KnowledgeBase, files: list[Path] | None = None) -> LoadedGraph:
-    """``files`` (default: ontology without shapes, and facts) in a ``TripleIndex``."""
+def parsed_files(kb: KnowledgeBase, files: list[Path]) -> Iterator[tuple[Path, list[Triple]]]:
+    for path, _quads, triples in parsed_quads(kb, files):
+        yield path, triples
+
+
+def load_index(kb: KnowledgeBase, files: list[Path] | None = None, *,
+               fragments: bool = False) -> LoadedGraph:
+    """``files`` (default: ontology without shapes, and facts) in a ``TripleIndex``;
+    with ``fragments``, each facts file's fragment is kept in the cache on the
+    way (``derive.kb.fragments``), so that the next change parses only what changed."""
+    from derive.kb import fragments as kept  # the same layer; imported late, it imports this
+
     index = TripleIndex()
     loaded = LoadedGraph(index, kb)
-    for display, triples in _files_triples(kb, files):
+    keeper = kept.Keeper(kb) if fragments and files is None else None
+    for path, quads, triples in parsed_quads(kb, files):
+        display = kb.display(path)
         loaded.subjects_by_file[display] = {t[0] for t in triples}
         index.add_all(triples)
+        if keeper is not None:
+            keeper.add(path, quads, triples)
     return loaded
 
 
@@ -209,7 +232,7 @@ def load(kb: KnowledgeBase, files: list[Path] | None = None) -> LoadedGraph:
     """Parse ``files`` (default: ontology without shapes, and facts) into one rdflib graph."""
     merged = new_graph()
     loaded = LoadedGraph(merged, kb)
-    for display, triples in _files_triples(kb, files):
-        loaded.subjects_by_file[display] = {t[0] for t in triples}
+    for path, _quads, triples in parsed_quads(kb, files):
+        loaded.subjects_by_file[kb.display(path)] = {t[0] for t in triples}
         merged.addN((s, p, o, merged) for s, p, o in triples)
     return loaded

@@ -12,6 +12,7 @@ where one is needed (pySHACL, small graphs, serialisation).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -229,3 +230,21 @@ class TripleIndex:
                         by_object.setdefault(o, []).append(s)
             self._os = by_object
         return self._os
+
+
+def digest(graph: Graph | TripleIndex, subject: Node) -> str:
+    """A digest of ``subject``'s triples and, recursively, of its blank nodes'
+    (named by the path that reaches them, so that a re-parse, which renames
+    blank nodes, gives the same digest)."""
+    lines: list[str] = []
+
+    def walk(node: Node, label: str, seen: frozenset[Node]) -> None:
+        for predicate, obj in graph.predicate_objects(node):
+            if isinstance(obj, BNode) and obj not in seen:
+                lines.append(f"{label} {predicate.n3()} _:")
+                walk(obj, f"{label}/{predicate.n3()}", seen | {obj})
+            else:
+                lines.append(f"{label} {predicate.n3()} {obj.n3()}")
+
+    walk(subject, "", frozenset({subject}))
+    return hashlib.blake2b("\n".join(sorted(lines)).encode(), digest_size=16).hexdigest()

@@ -57,7 +57,7 @@ def run(kb: KnowledgeBase, state: State | None, context: str, stamps: dict[str, 
     """Validate ``kb``; with a ``state`` of an earlier run, only the claims that
     may have changed are run through the shapes again. ``parse`` gives the
     files' triple index when the caller shares one parse (else they are parsed)."""
-    data = parse() if parse is not None else store.load_index(kb)
+    data = parse() if parse is not None else store.load_index(kb, fragments=True)
     shapes = store.load(kb, kb.shapes_files()).graph
     claims = incremental.claims_of(data.graph)  # type: ignore[arg-type]
     if state is None:

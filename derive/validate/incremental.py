@@ -21,14 +21,12 @@ their triples stay in the reduced graph.
 
 from __future__ import annotations
 
-import hashlib
-
 from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from derive.kb.namespaces import DV, short
 from derive.kb.store import LoadedGraph, new_graph
-from derive.kb.triples import Triple
+from derive.kb.triples import Triple, digest
 from derive.validate.report import Problem
 from derive.validate.shacl import owning_subject
 from derive.validate.state import State
@@ -50,24 +48,6 @@ def iris_by_file(data: LoadedGraph) -> dict[str, frozenset[str]]:
     return {name: frozenset(str(s) for s in subjects if isinstance(s, URIRef))
             for name, subjects in data.subjects_by_file.items()
             if not name.startswith("ontology/")}
-
-
-def digest(graph: Graph, subject: Node) -> str:
-    """A digest of ``subject``'s triples and, recursively, of its blank nodes'
-    (named by the path that reaches them, so that a re-parse, which renames
-    blank nodes, gives the same digest)."""
-    lines: list[str] = []
-
-    def walk(node: Node, label: str, seen: frozenset[Node]) -> None:
-        for predicate, obj in graph.predicate_objects(node):
-            if isinstance(obj, BNode) and obj not in seen:
-                lines.append(f"{label} {predicate.n3()} _:")
-                walk(obj, f"{label}/{predicate.n3()}", seen | {obj})
-            else:
-                lines.append(f"{label} {predicate.n3()} {obj.n3()}")
-
-    walk(subject, "", frozenset({subject}))
-    return hashlib.blake2b("\n".join(sorted(lines)).encode(), digest_size=16).hexdigest()
 
 
 def digests(data: LoadedGraph, files: set[str] | None = None) -> dict[str, str]:

@@ -13,7 +13,13 @@ from derive.validate import state as kept
 from derive.validate.report import ValidationReport
 
 if TYPE_CHECKING:
+    from derive.kb.fragments import Sliced
     from derive.kb.store import LoadedGraph
+
+
+def has_run(kb: KnowledgeBase) -> bool:
+    """Whether a validation of ``kb`` has been kept (by any version of derive)."""
+    return kept.exists(kb)
 
 
 def is_current(kb: KnowledgeBase) -> bool:
@@ -22,7 +28,8 @@ def is_current(kb: KnowledgeBase) -> bool:
 
 
 def validate(kb: KnowledgeBase, *, incremental: bool = True,
-             parse: Callable[[], LoadedGraph] | None = None) -> ValidationReport:
+             parse: Callable[[], LoadedGraph] | None = None,
+             slices: Callable[[], Sliced | None] | None = None) -> ValidationReport:
     """Validate ``kb``. Raises ``LoadError`` when a file cannot be parsed.
 
     With ``incremental`` (the default) only what changed since the last run is
@@ -38,6 +45,12 @@ def validate(kb: KnowledgeBase, *, incremental: bool = True,
         state = None
     if state is not None and state.files == stamps and state.report is not None:
         return state.report
-    from derive.validate import full  # the cache boundary: a miss needs rdflib and pySHACL
+    # the cache boundary: a miss needs rdflib and pySHACL
+    from derive.kb import fragments
+    from derive.validate import full, sliced
 
+    if state is not None and state.report is not None:
+        found = slices() if slices is not None else fragments.load(kb)
+        if found is not None:  # only the changed files are parsed
+            return sliced.run(found, state, context, stamps)
     return full.run(kb, state, context, stamps, parse)

@@ -49,6 +49,11 @@ def file_stamps(kb: KnowledgeBase) -> dict[str, str]:
     return {kb.display(path): _stamp(path) for path in kb.fact_files()}
 
 
+def exists(kb: KnowledgeBase) -> bool:
+    """Whether a state was kept (of this knowledge base, by any version)."""
+    return cache.exists(kb, CACHE_NAME)
+
+
 def previous(kb: KnowledgeBase) -> State | None:
     state = cache.read(kb, CACHE_NAME, any_files=True)
     return state if isinstance(state, State) else None
