@@ -101,3 +101,14 @@ def test_a_part_gone_from_the_cache_is_read_from_the_file_again(make_kb: KBBuild
     triples = again.closure("https://w3id.org/derive/kb/claim/a")
     assert len(triples) == len(expected) > 5
     assert_same_model(kb)
+
+
+def test_claims_validation_left_unextracted_are_extracted_when_compiling(
+        make_kb: KBBuilder) -> None:
+    make_kb.write("sources.ttl", SOURCES)
+    make_kb.write("a.ttl", claim("a", 1e23, "dvu:FLOP") + claim("b", 2e23, "dvu:FLOP"))
+    kb = KnowledgeBase(make_kb.root)
+    validating = fragments.load(kb, extracting=False)
+    assert validating is not None
+    assert validating.fragments["facts/a.ttl"].extracted is None
+    assert_same_model(kb)

@@ -190,11 +190,11 @@ def claim_classes(ontology: dict[str, list[tuple[Node, Node, Node]]]) -> frozens
     return frozenset(found)
 
 
-def build(display: str, quads: list[Any], triples: list[Any], classes: frozenset[str]
-          ) -> Fragment:
-    """The fragment of one parsed file (``triples`` are ``quads`` converted, in order)."""
-    from derive.kb import extract  # extraction reads the claims once, here
-
+def build(display: str, quads: list[Any], triples: list[Any], classes: frozenset[str],
+          *, extracting: bool = True) -> Fragment:
+    """The fragment of one parsed file (``triples`` are ``quads`` converted, in
+    order); without ``extracting``, its claims are left to be extracted when
+    first asked for (validation alone never asks)."""
     by_subject: dict[Any, list[int]] = {}
     for i, quad in enumerate(quads):
         by_subject.setdefault(quad.subject, []).append(i)
@@ -239,16 +239,23 @@ def build(display: str, quads: list[Any], triples: list[Any], classes: frozenset
     index = TripleIndex()
     index.add_all(triples)
     nodes = [URIRef(c.value) for c in claims]
-    try:
-        extracted: dict[str, Claim] | None = extract.claims_in(index, nodes, display)
-    except DeriveError:  # a value extraction refuses: validation says which; compiling
-        extracted = None  # reads the files whole and stops with the same error
     return Fragment(
         display, True, iris, blanks, encode(rest),
         {iri: tuple(sorted(c)) for iri, c in refers.items()},
         {str(node): digest(index, node) for node in nodes},
-        extracted=(extracted, extract.claim_links(index, nodes)),
+        extracted=_extracted(index, nodes, display) if extracting else None,
         closures={iri: encode([quads[i] for i in rows]) for iri, rows in closures.items()})
+
+
+def _extracted(index: TripleIndex, nodes: list[Node], display: str
+               ) -> tuple[dict[str, Claim] | None, dict[str, tuple[str, ...]]]:
+    from derive.kb import extract
+
+    try:
+        claims: dict[str, Claim] | None = extract.claims_in(index, nodes, display)
+    except DeriveError:  # a value extraction refuses: validation says which; compiling
+        claims = None  # reads the files whole and stops with the same error
+    return claims, extract.claim_links(index, nodes)
 
 
 def _parsed(kb: KnowledgeBase, paths: list[Path]) -> Iterator[tuple[Path, Any, list[Any]]]:
@@ -258,9 +265,9 @@ def _parsed(kb: KnowledgeBase, paths: list[Path]) -> Iterator[tuple[Path, Any, l
 
 
 def _fragment(display: str, quads: list[Any] | None, triples: list[Any],
-              classes: frozenset[str]) -> Fragment:
+              classes: frozenset[str], *, extracting: bool = True) -> Fragment:
     if quads is not None:
-        return build(display, quads, triples, classes)
+        return build(display, quads, triples, classes, extracting=extracting)
     # read by rdflib's parser (pyoxigraph refused it): no quads to slice
     return Fragment(display, False, tuple(sorted({str(t[0]) for t in triples
                                                   if isinstance(t[0], URIRef)})))
@@ -319,7 +326,9 @@ def keep(kb: KnowledgeBase, path: Path, fragment: Fragment, context: str) -> Non
     without them (so that a fragment found has its parts beside it)."""
     fragment.key = _key(kb, path, context)
     for part in PARTS:
-        cache.write(kb, getattr(fragment, part), _name(fragment.file, part), key=fragment.key)
+        if getattr(fragment, part) is not None:  # a part not made is made when asked for
+            cache.write(kb, getattr(fragment, part), _name(fragment.file, part),
+                        key=fragment.key)
     cache.write(kb, replace(fragment, extracted=None, closures=None), _name(fragment.file),
                 key=fragment.key)
 
@@ -329,7 +338,7 @@ def kept(kb: KnowledgeBase, path: Path, context: str) -> Fragment | None:
     return found if isinstance(found, Fragment) else None
 
 
-def load(kb: KnowledgeBase) -> Sliced | None:
+def load(kb: KnowledgeBase, *, extracting: bool = True) -> Sliced | None:
     """Every facts file's fragment (the changed ones parsed now), or None when
     the knowledge base is not to be sliced (see the module docstring). Raises
     ``LoadError`` for a file that does not parse, as loading it whole would."""
@@ -348,7 +357,7 @@ def load(kb: KnowledgeBase) -> Sliced | None:
         else:
             fragments[found.file] = found
     for path, quads, triples in _parsed(kb, missing):
-        fragment = _fragment(kb.display(path), quads, triples, classes)
+        fragment = _fragment(kb.display(path), quads, triples, classes, extracting=extracting)
         keep(kb, path, fragment, context)
         fragments[fragment.file] = fragment
     if not all(f.sliceable for f in fragments.values()):

@@ -25,7 +25,7 @@ from derive.errors import LoadError
 from derive.kb import lexical
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import PREFIXES, short
-from derive.kb.triples import Converter, Triple, TripleIndex, to_literal
+from derive.kb.triples import Converter, Triple, TripleIndex
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -150,6 +150,15 @@ def _is_bad_term(term: Node) -> bool:
     return isinstance(term, URIRef) and bool(_BAD_IRI_CHARS.search(term) or ":" not in term)
 
 
+def _is_ill_typed(literal: ox.Literal, convert: Converter) -> bool:
+    """``_is_bad_term`` of the literal as written, from the term ``convert``
+    already made of it: rdflib finds a form ill-typed whether or not it
+    normalises it afterwards, so no second literal is made to ask."""
+    converted = convert(literal)
+    return bool(getattr(converted, "ill_typed", False)) or not lexical.is_well_formed(
+        literal.value, literal.datatype.value)
+
+
 def _bad_term_error(term: Node, text: str, display: str) -> LoadError:
     if isinstance(term, Literal):
         return LoadError(
@@ -182,9 +191,9 @@ def parse_quads(text: str, display: str, base: str | None, convert: Converter | 
         triples = convert.triples(quads)
     except (SyntaxError, ValueError):
         triples = quads = None
-    typed = {q.object for q in quads or () if isinstance(q.object, ox.Literal)
-             and not q.object.language}
-    if triples is None or any(_is_bad_term(to_literal(o, normalize=False)) for o in typed):
+    if triples is None or any(_is_ill_typed(o, convert) for o in {
+            q.object for q in quads or () if isinstance(q.object, ox.Literal)
+            and not q.object.language}):
         # rdflib's parser names the problem and its line as users know it
         # (and raises); if it accepts the file after all, its triples stand.
         graph = new_graph()

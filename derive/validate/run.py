@@ -50,7 +50,9 @@ def validate(kb: KnowledgeBase, *, incremental: bool = True,
     from derive.validate import full, sliced
 
     if state is not None and state.report is not None:
-        found = slices() if slices is not None else fragments.load(kb)
+        # validation alone leaves the changed files' claims to be extracted
+        # by whichever command compiles next
+        found = slices() if slices is not None else fragments.load(kb, extracting=False)
         if found is not None:  # only the changed files are parsed
             return sliced.run(found, state, context, stamps)
     return full.run(kb, state, context, stamps, parse)
