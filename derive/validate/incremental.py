@@ -68,25 +68,38 @@ def affected_claims(data: LoadedGraph, state: State, stamps: dict[str, str],
     """Claims whose verdict may differ from the last run, and the digests now."""
     changed = changed_files(state, stamps)
     fresh = digests(data, changed)
-    files_now = iris_by_file(data)
-    touched: set[str] = set()
-    moved: set[str] = set()  # now described by another file: problems name the file
-    for name in changed:
-        before, now = state.subjects.get(name, frozenset()), files_now.get(name, frozenset())
-        touched |= before | now
-        moved |= before ^ now
-    touched = {iri for iri in touched
-               if iri in moved or fresh.get(iri) != state.digests.get(iri)}
+    touched = touched_iris(state, changed, iris_by_file(data), fresh)
     affected = {iri for iri in touched if iri in claims}
     for iri in touched:
         for referrer in data.graph.subjects(None, URIRef(iri)):
             owner = str(owning_subject(data.graph, referrer))
             if owner in claims:
                 affected.add(owner)
+    return frozenset(affected & claims), digests_now(state, fresh, touched)
+
+
+def touched_iris(state: State, changed: set[str], files_now: dict[str, frozenset[str]],
+                 fresh: dict[str, str]) -> set[str]:
+    """The IRIs the ``changed`` files describe (now or before the change)
+    whose triples differ from the last run's (``fresh``: their digests now),
+    or that another file describes now (problems name the file)."""
+    touched: set[str] = set()
+    moved: set[str] = set()
+    for name in changed:
+        before, now = state.subjects.get(name, frozenset()), files_now.get(name, frozenset())
+        touched |= before | now
+        moved |= before ^ now
+    return {iri for iri in touched
+            if iri in moved or fresh.get(iri) != state.digests.get(iri)}
+
+
+def digests_now(state: State, fresh: dict[str, str], touched: set[str]) -> dict[str, str]:
+    """The last run's digests updated with ``fresh`` ones, without the IRIs no
+    changed file describes any longer."""
     now = {**state.digests, **fresh}
     for iri in touched - set(fresh):
-        now.pop(iri, None)  # no longer described by any changed file
-    return frozenset(affected & claims), now
+        now.pop(iri, None)
+    return now
 
 
 def split(graph: Graph, claims: frozenset[str], wanted: frozenset[str]

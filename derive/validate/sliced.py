@@ -45,14 +45,7 @@ def run(sliced: Sliced, state: State, context: str, stamps: dict[str, str]) -> V
     for name in changed & set(sliced.fragments):
         for iri in files_now[name]:
             fresh[iri] = sliced.digest(iri)
-    touched: set[str] = set()
-    moved: set[str] = set()
-    for name in changed:
-        before, now = state.subjects.get(name, frozenset()), files_now.get(name, frozenset())
-        touched |= before | now
-        moved |= before ^ now
-    touched = {iri for iri in touched
-               if iri in moved or fresh.get(iri) != state.digests.get(iri)}
+    touched = incremental.touched_iris(state, changed, files_now, fresh)
     affected = {iri for iri in touched if iri in claims}
     for iri in touched:
         affected.update(sliced.referrers(iri))
@@ -61,9 +54,7 @@ def run(sliced: Sliced, state: State, context: str, stamps: dict[str, str]) -> V
         for whole in rest.objects(URIRef(iri), URIRef(DCT + "isPartOf")):
             affected.update(sliced.referrers(str(whole)))
     affected &= claims
-    digests = {**state.digests, **fresh}
-    for iri in touched - set(fresh):
-        digests.pop(iri, None)
+    digests = incremental.digests_now(state, fresh, touched)
 
     graph, present = _with_claims(sliced, rest, frozenset(affected), convert)
     data = LoadedGraph(graph, kb, sliced.subjects_by_file)  # type: ignore[arg-type]
