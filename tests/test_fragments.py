@@ -22,7 +22,7 @@ def assert_same_model(kb: KnowledgeBase) -> None:
     sliced = fragments.load(kb)
     assert sliced is not None
     assert sliced.extracted
-    from_fragments = extract.extract_sliced(sliced)
+    from_fragments = sliced.model()
     for field in dataclasses.fields(whole):
         assert getattr(from_fragments, field.name) == getattr(whole, field.name), field.name
 

@@ -70,9 +70,10 @@ def load_checked(kb: KnowledgeBase, *, light: bool = False,
 
 
 def _parse(kb: KnowledgeBase) -> LoadedGraph:
-    from derive.kb import store  # the cache boundary: rdflib and pyoxigraph on a miss only
+    # the cache boundary: rdflib and pyoxigraph on a miss only
+    from derive.kb import fragments, store
 
-    return store.load_index(kb, fragments=True)
+    return store.load_index(kb, each=fragments.Keeper(kb).add)
 
 
 def _slices(kb: KnowledgeBase) -> Sliced | None:

@@ -115,7 +115,7 @@ def compile_kb(kb: KnowledgeBase, loaded: LoadedGraph | None = None,
     sliced = slices() if slices is not None and loaded is None else None
     if sliced is not None and not sliced.extracted:
         sliced = None  # extraction refuses a value: read whole, it stops with the error
-    model = (extract.extract_sliced(sliced) if sliced is not None else
+    model = (sliced.model() if sliced is not None else
              extract.extract(loaded or (parse() if parse else store.load_index(kb))))
     compiled = Compiled(model)
     scenarios = [None, *model.scenarios.values()]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.term import Node
 
-    from derive.kb.fragments import Sliced
     from derive.kb.store import LoadedGraph
     from derive.kb.triples import TripleIndex
 
@@ -147,7 +147,7 @@ def extract(loaded: LoadedGraph) -> Model:
 
 def claims_in(graph: Graph | TripleIndex, nodes: list[Node], file: str) -> dict[str, Claim]:
     """The claims ``nodes`` as one file describes them (``derive.kb.fragments``);
-    ``cites`` holds every IRI they cite, until ``extract_sliced`` knows which
+    ``cites`` holds every IRI they cite, until ``extract_apart`` knows which
     of them are claims."""
     reader = _Reader(graph)  # type: ignore[arg-type]
     return {str(node): _claim(reader, node, file, set()) for node in nodes}
@@ -165,17 +165,17 @@ def claim_links(graph: Graph | TripleIndex, nodes: list[Node]) -> dict[str, tupl
     return found
 
 
-def extract_sliced(sliced: Sliced) -> Model:
-    """``extract`` of the whole knowledge base, from its fragments: everything
-    but the claims is read from the triples no claim owns; the claims come
-    extracted from each file's fragment."""
-    from derive.kb.store import LoadedGraph
-
-    model = extract(LoadedGraph(sliced.rest, sliced.kb, sliced.subjects_by_file))
+def extract_apart(rest: LoadedGraph, extracted: Iterable[tuple[
+        dict[str, Claim], dict[str, tuple[str, ...]]]]) -> Model:
+    """``extract`` of a knowledge base whose claims were extracted file by file
+    (``derive.kb.fragments``): everything else is read from ``rest``, the
+    triples no claim owns; ``extracted`` gives each file's claims and what
+    they link to."""
+    model = extract(rest)
     claims: dict[str, Claim] = {}
     links = {key: set(value) for key, value in model.links.items()}
-    for extracted, linked in sliced.extracted_claims():
-        claims.update(extracted)
+    for found, linked in extracted:
+        claims.update(found)
         for subject, targets in linked.items():
             links.setdefault(subject, set()).update(targets)
     model.links = {key: tuple(sorted(value)) for key, value in sorted(links.items())}

@@ -33,7 +33,7 @@ from rdflib.term import Node
 from derive.errors import DeriveError
 from derive.kb import cache
 from derive.kb.locate import KnowledgeBase
-from derive.kb.model import Claim
+from derive.kb.model import Claim, Model
 from derive.kb.namespaces import DV, PREFIXES
 from derive.kb.triples import Converter, TripleIndex, digest
 
@@ -122,6 +122,13 @@ class Sliced:
     def extracted(self) -> bool:
         """Whether every claim was extracted (else compiling reads the files whole)."""
         return all(self._part(f, "extracted")[0] is not None for f in self.fragments.values())
+
+    def model(self) -> Model:
+        """The knowledge base's ``Model``, as ``extract`` gives it from the whole graph."""
+        from derive.kb import extract, store
+
+        return extract.extract_apart(store.LoadedGraph(self.rest, self.kb, self.subjects_by_file),
+                                     self.extracted_claims())
 
     def extracted_claims(self) -> Iterator[tuple[dict[str, Claim], dict[str, tuple[str, ...]]]]:
         """Each file's claims, extracted, and what they link to."""

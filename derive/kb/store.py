@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -219,21 +219,18 @@ def parsed_files(kb: KnowledgeBase, files: list[Path]) -> Iterator[tuple[Path, l
 
 
 def load_index(kb: KnowledgeBase, files: list[Path] | None = None, *,
-               fragments: bool = False) -> LoadedGraph:
+               each: Callable[[Path, list[Any] | None, list[Triple]], None] | None = None
+               ) -> LoadedGraph:
     """``files`` (default: ontology without shapes, and facts) in a ``TripleIndex``;
-    with ``fragments``, each facts file's fragment is kept in the cache on the
-    way (``derive.kb.fragments``), so that the next change parses only what changed."""
-    from derive.kb import fragments as kept  # the same layer; imported late, it imports this
-
+    ``each`` is handed every file as it is parsed, with its quads and triples
+    (``derive.kb.fragments.Keeper`` keeps each facts file's fragment that way)."""
     index = TripleIndex()
     loaded = LoadedGraph(index, kb)
-    keeper = kept.Keeper(kb) if fragments and files is None else None
     for path, quads, triples in parsed_quads(kb, files):
-        display = kb.display(path)
-        loaded.subjects_by_file[display] = {t[0] for t in triples}
+        loaded.subjects_by_file[kb.display(path)] = {t[0] for t in triples}
         index.add_all(triples)
-        if keeper is not None:
-            keeper.add(path, quads, triples)
+        if each is not None:
+            each(path, quads, triples)
     return loaded
 
 

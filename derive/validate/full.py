@@ -19,7 +19,7 @@ from collections.abc import Callable
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
-from derive.kb import store
+from derive.kb import fragments, store
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import DV, PREFIXES
 from derive.kb.store import LoadedGraph
@@ -57,7 +57,8 @@ def run(kb: KnowledgeBase, state: State | None, context: str, stamps: dict[str, 
     """Validate ``kb``; with a ``state`` of an earlier run, only the claims that
     may have changed are run through the shapes again. ``parse`` gives the
     files' triple index when the caller shares one parse (else they are parsed)."""
-    data = parse() if parse is not None else store.load_index(kb, fragments=True)
+    data = parse() if parse is not None else store.load_index(
+        kb, each=fragments.Keeper(kb).add)  # the next change then parses only what changed
     shapes = store.load(kb, kb.shapes_files()).graph
     claims = incremental.claims_of(data.graph)  # type: ignore[arg-type]
     if state is None:
