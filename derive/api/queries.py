@@ -76,6 +76,11 @@ def derived_graphs(kb: KnowledgeBase, facts: Graph) -> tuple[Graph, Graph]:
 def run(kb: KnowledgeBase, text: str, limits: Limits | None = None) -> QueryResult:
     """Parse, check and evaluate ``text`` over the knowledge base, stopped at
     the time limit and the row cap (defaults: ``Limits()``)."""
+    # After a change the store is brought up to date here, before the bounded
+    # child starts: validating and compiling then run on every core (a child
+    # that may be killed at the limit may not start processes of its own),
+    # and the time limit counts the query alone, as it always did.
+    quadstore.refresh(kb, "query-store", lambda: _derived(kb))
     return bounds.run_forked(functools.partial(query_graph, kb), text, limits or Limits())
 
 

@@ -57,24 +57,36 @@ def open_store(kb: KnowledgeBase, name: str,
     removed), the others are left as they are; then ``derived`` gives the
     recomputed graphs (name, N-Triples), which replace the earlier ones.
     In memory when the cache is off or cannot be written."""
+    target = refresh(kb, name, derived)
+    if target is None:
+        return _in_memory(kb, derived)
+    with contextlib.suppress(OSError):
+        return ox.Store.read_only(str(target))
+    return _in_memory(kb, derived)
+
+
+def refresh(kb: KnowledgeBase, name: str,
+            derived: Callable[[], list[tuple[str, bytes]]]) -> Path | None:
+    """Bring the store ``name`` of ``kb`` up to date (see ``open_store``) and
+    say where it is, leaving nothing open; None when it cannot be kept (no
+    cache, or a cache folder that cannot be written)."""
     folder = cache.cache_dir()
     if folder is None:
-        return _in_memory(kb, derived)
+        return None
     target = folder / f"{hashlib.sha256(str(kb.root).encode()).hexdigest()[:24]}-{name}"
     key = cache.key(kb)
     if _manifest(target).get("key") == key:
-        with contextlib.suppress(OSError):
-            return ox.Store.read_only(str(target))
+        return target
     try:
         folder.mkdir(parents=True, exist_ok=True)
         lock = (folder / f".{target.name}.lock").open("a")
     except OSError:
-        return _in_memory(kb, derived)
+        return None
     with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one writer; readers wait here, then find it done
         if _manifest(target).get("key") != key:
             _update(target, kb, key, derived)
-    return ox.Store.read_only(str(target))
+    return target
 
 
 def _update(target: Path, kb: KnowledgeBase, key: str,
