@@ -81,7 +81,7 @@ def quoted(context: AuditContext, claim: Claim, sources: list[str] | set[str],
     family = context.metric_family(claim.metric or "")
     sources = set(sources)
     found = []
-    for other in context.model.claims.values():
+    for other in context.claims_on(family):
         if (other is claim or other.stated_in not in sources or other.metric not in family
                 or other.value is None
                 or context.same_dimension(other.unit, claim.unit) is not True):

@@ -68,6 +68,9 @@ class AuditContext:
     # pint parses a unit expression in about 0.2 ms; a large knowledge base has
     # few units and many claims, so each unit is parsed once.
     quantities: dict[str, Any] = field(default_factory=dict)
+    # metric -> (position in the model, claim): the claims on a metric found
+    # without a scan of every claim (built on first use)
+    by_metric: dict[str | None, list[tuple[int, Claim]]] = field(default_factory=dict)
 
     @property
     def model(self) -> Model:
@@ -149,6 +152,14 @@ class AuditContext:
 
     def label(self, iri: str) -> str:
         return self.model.label(iri)
+
+    def claims_on(self, metrics: set[str]) -> list[Claim]:
+        """The claims on any of ``metrics``, in the model's order."""
+        if not self.by_metric:
+            for position, claim in enumerate(self.model.claims.values()):
+                self.by_metric.setdefault(claim.metric, []).append((position, claim))
+        found = [pair for metric in metrics for pair in self.by_metric.get(metric, ())]
+        return [claim for _, claim in sorted(found, key=lambda pair: pair[0])]
 
     def metric_family(self, metric: str) -> set[str]:
         """``metric`` and the metrics linked to it by skos:closeMatch, either way."""
