@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 from derive.errors import DeriveError
 from derive.kb import cache
-from derive.kb.locate import KnowledgeBase
+from derive.kb.locate import KnowledgeBase, stamp
 from derive.kb.model import Claim, Model
 from derive.kb.namespaces import DV, PREFIXES
 from derive.kb.triples import Converter, TripleIndex, digest
@@ -321,11 +321,7 @@ def _key(kb: KnowledgeBase, path: Path, context: str) -> str:
 
 def ontology_context(kb: KnowledgeBase) -> str:
     """Changes when an ontology file changes (what a claim is may change with it)."""
-    digest = hashlib.sha256()
-    for path in kb.ontology_files():
-        stat = path.stat()
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:24]
+    return stamp(kb.ontology_files())[:24]
 
 
 def keep(kb: KnowledgeBase, path: Path, fragment: Fragment, context: str) -> None:
@@ -349,10 +345,8 @@ def load(kb: KnowledgeBase, *, extracting: bool = True) -> Sliced | None:
     """Every facts file's fragment (the changed ones parsed now), or None when
     the knowledge base is not to be sliced (see the module docstring). Raises
     ``LoadError`` for a file that does not parse, as loading it whole would."""
-    from derive.kb import store
-
     context = ontology_context(kb)
-    ontology = {kb.display(p): t for p, t in store.parsed_files(
+    ontology = {kb.display(p): t for p, _quads, t in _parsed(
         kb, [p for p in kb.data_files() if p.is_relative_to(kb.ontology_dir)])}
     classes = claim_classes(ontology)
     fragments: dict[str, Fragment] = {}

@@ -69,14 +69,18 @@ class KnowledgeBase:
 
     def fingerprint(self) -> str:
         """Changes whenever a file of the knowledge base changes (path, size, mtime)."""
-        digest = hashlib.sha256(str(self.root).encode())
-        for path in self.ontology_files() + self.fact_files():
-            stat = path.stat()
-            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-        for path in sorted(self.facts_dir.rglob("*.txt")):
-            stat = path.stat()
-            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-        return digest.hexdigest()
+        return stamp([*self.ontology_files(), *self.fact_files(),
+                      *sorted(self.facts_dir.rglob("*.txt"))], seed=str(self.root))
+
+
+def stamp(paths: list[Path], seed: str = "") -> str:
+    """A digest of ``paths`` with their sizes and times: it changes when any of
+    them is written, added, removed or renamed."""
+    digest = hashlib.sha256(seed.encode())
+    for path in paths:
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def _is_kb(path: Path) -> bool:

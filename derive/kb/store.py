@@ -213,11 +213,6 @@ def parsed_quads(kb: KnowledgeBase, files: list[Path] | None = None
         yield (path, *parse_quads(text, display, path.resolve().as_uri(), convert))
 
 
-def parsed_files(kb: KnowledgeBase, files: list[Path]) -> Iterator[tuple[Path, list[Triple]]]:
-    for path, _quads, triples in parsed_quads(kb, files):
-        yield path, triples
-
-
 def load_index(kb: KnowledgeBase, files: list[Path] | None = None, *,
                each: Callable[[Path, list[Any] | None, list[Triple]], None] | None = None
                ) -> LoadedGraph:

@@ -4,11 +4,10 @@ neither rdflib nor pySHACL, so an unchanged knowledge base validates at once."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from derive.kb import cache
-from derive.kb.locate import KnowledgeBase
+from derive.kb.locate import KnowledgeBase, stamp
 from derive.validate.report import Problem, ValidationReport
 
 CACHE_NAME = "validation"
@@ -38,11 +37,8 @@ def _stamp(path: object) -> str:
 
 
 def context_stamp(kb: KnowledgeBase) -> str:
-    digest = hashlib.sha256()
     tables = sorted(kb.data_dir.rglob("*.csv")) if kb.data_dir.is_dir() else []
-    for path in kb.ontology_files() + sorted(kb.facts_dir.rglob("*.txt")) + tables:
-        digest.update(f"{path}\0{_stamp(path)}\n".encode())
-    return digest.hexdigest()
+    return stamp(kb.ontology_files() + sorted(kb.facts_dir.rglob("*.txt")) + tables)
 
 
 def file_stamps(kb: KnowledgeBase) -> dict[str, str]:
