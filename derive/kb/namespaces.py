@@ -45,29 +45,34 @@ PREFIXES: dict[str, str] = {
 }
 
 
-_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+def _longest_first(prefixes: dict[str, str]) -> list[tuple[str, str]]:
+    return sorted(((p, ns) for p, ns in prefixes.items() if ns), key=lambda item: -len(item[1]))
+
+
+_LONGEST_FIRST = _longest_first(PREFIXES)  # asked for every claim: sorted once
 
 
 def split(iri: str, prefixes: dict[str, str] | None = None) -> tuple[str, str] | None:
     """``(prefix, local part)`` of ``iri`` under the longest matching namespace
     of ``prefixes`` (default: ``PREFIXES``), or None."""
-    if prefixes is None:  # the common case, asked for every claim: longest first
-        for prefix, ns in _LONGEST_FIRST:
-            if iri.startswith(ns):
-                return prefix, iri[len(ns):]
-        return None
-    table = prefixes
-    best = ""
-    for prefix, ns in table.items():
-        if iri.startswith(ns) and len(ns) > len(table.get(best, "")):
-            best = prefix
-    return (best, iri[len(table[best]):]) if best else None
+    for prefix, ns in _LONGEST_FIRST if prefixes is None else _longest_first(prefixes):
+        if iri.startswith(ns):
+            return prefix, iri[len(ns):]
+    return None
 
 
 def short(iri: str) -> str:
     """The prefixed form of ``iri`` (``claim:us-share``), or the IRI itself."""
     found = split(iri)
     return f"{found[0]}:{found[1]}" if found else iri
+
+
+def expand(name: str) -> str:
+    """The IRI of a prefixed name (``claim:x``), the inverse of ``short``;
+    anything else is returned as it is."""
+    prefix, colon, local = name.partition(":")
+    namespace = PREFIXES.get(prefix) if colon else None
+    return namespace + local if namespace is not None else name
 
 
 def local_name(iri: str) -> str:

@@ -28,7 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from derive.kb import store
-from derive.kb.namespaces import PREFIXES, short
+from derive.kb.namespaces import PREFIXES, expand, short
 from derive.kb.store import LoadedGraph
 from derive.kb.triples import TripleIndex
 from derive.validate.report import Problem
@@ -61,8 +61,7 @@ KEYED: tuple[tuple[str, str], ...] = (("dv:input", "dv:role"), ("dv:binding", "d
 
 
 def _iri(prefixed: str) -> URIRef:
-    prefix, _, name = prefixed.partition(":")
-    return URIRef(PREFIXES[prefix] + name)
+    return URIRef(expand(prefixed))
 
 
 def one_value_problems(data: LoadedGraph) -> list[Problem]:

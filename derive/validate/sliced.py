@@ -18,7 +18,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from derive.kb.fragments import Sliced
-from derive.kb.namespaces import DV, PREFIXES
+from derive.kb.namespaces import DV, PREFIXES, expand
 from derive.kb.store import LoadedGraph, load
 from derive.kb.triples import Converter, TripleIndex
 from derive.validate import incremental, one_value
@@ -103,9 +103,3 @@ def _with_claims(sliced: Sliced, rest: TripleIndex, wanted: frozenset[str],
                 todo.append(str(obj))
     return graph, frozenset(done)
 
-
-def expand(name: str) -> str:
-    """The IRI of a prefixed name as problems give it (``claim:x``)."""
-    prefix, colon, local = name.partition(":")
-    namespace = PREFIXES.get(prefix) if colon else None
-    return namespace + local if namespace is not None else name

@@ -20,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from derive.kb import dates
-from derive.kb.namespaces import PREFIXES
+from derive.kb.namespaces import PREFIXES, expand
 from derive.kb.store import LoadedGraph
 from derive.validate.report import Problem
 from derive.validate.shacl import _nested_path as nested_path
@@ -136,8 +136,7 @@ def value_problems(data: LoadedGraph) -> list[Problem]:
 def _check(data: LoadedGraph, rule: Rule) -> Iterator[Problem]:
     graph = data.graph
     for prop in rule.properties:
-        prefix, _, name = prop.partition(":")
-        predicate = URIRef(PREFIXES[prefix] + name)
+        predicate = URIRef(expand(prop))
         for subject, value in graph.subject_objects(predicate):
             if not rule.bad(value):
                 continue
