@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from derive.engine.compiled import Compiled, is_cached, load, load_for_estimates
 from derive.kb import forked
 from derive.kb.locate import KnowledgeBase
-from derive.validate import has_run, is_current, validate
+from derive.validate import current_report, has_run, validate
 
 if TYPE_CHECKING:
     from derive.kb.fragments import Sliced
@@ -46,8 +46,8 @@ def load_checked(kb: KnowledgeBase, *, light: bool = False,
     # After a first run, each file's fragment is kept: only the changed
     # files are parsed (None: read whole, see derive.kb.fragments).
     slices = functools.cache(lambda: _slices(kb))
-    pending = None
-    if not is_current(kb) and not is_cached(kb, light=light):
+    report, pending = current_report(kb), None
+    if report is None and not is_cached(kb, light=light):
         # Both must read the files: read them once, then validate in a forked
         # child while this process compiles (on two cores, side by side).
         if slices() is None:
@@ -55,8 +55,9 @@ def load_checked(kb: KnowledgeBase, *, light: bool = False,
         pending = forked.start(lambda: validate(kb, parse=parse, slices=slices))
     compiled = (load_for_estimates(kb, parse, slices) if light
                 else load(kb, parse=parse, slices=slices))
-    done, report = pending.result() if pending is not None else (False, None)
-    if not done or report is None:
+    if pending is not None:
+        report = pending.result()[1]
+    if report is None:  # no child (or it failed): validate here
         report = validate(kb, parse=parse, slices=slices)
     rejected: dict[str, str] = {}
     for problem in report.problems:

@@ -71,11 +71,7 @@ def read(kb: KnowledgeBase, name: str = "compiled", *, any_files: bool = False,
         with path.open("rb") as handle:
             # The key is pickled ahead of the payload: a stale entry (76 MB of
             # compiled model at 100,000 claims) is known without unpickling it.
-            stored = pickle.load(handle)
-            wanted = key or _key(kb)
-            fresh = (stored.rsplit(":", 1)[0] == wanted.rsplit(":", 1)[0]
-                     if any_files and key is None else stored == wanted)
-            return pickle.load(handle) if fresh else None
+            return pickle.load(handle) if _fresh(handle, kb, any_files, key) else None
     except Exception:  # a damaged or foreign cache file is simply rebuilt
         return None
 
@@ -87,9 +83,18 @@ def is_fresh(kb: KnowledgeBase, name: str = "compiled", *, key: str | None = Non
         return False
     try:
         with path.open("rb") as handle:
-            return bool(pickle.load(handle) == (key or _key(kb)))
+            return _fresh(handle, kb, False, key)
     except Exception:
         return False
+
+
+def _fresh(handle: Any, kb: KnowledgeBase, any_files: bool, key: str | None) -> bool:
+    """Whether the key at the start of ``handle`` is the one wanted (see ``read``)."""
+    stored = pickle.load(handle)
+    wanted = key or _key(kb)
+    if any_files and key is None:
+        return bool(stored.rsplit(":", 1)[0] == wanted.rsplit(":", 1)[0])
+    return bool(stored == wanted)
 
 
 def exists(kb: KnowledgeBase, name: str) -> bool:

@@ -2,6 +2,6 @@
 default. Front ends call ``validate``; the modules below it each do one job."""
 
 from derive.validate.report import Problem, ValidationReport
-from derive.validate.run import has_run, is_current, validate
+from derive.validate.run import current_report, has_run, validate
 
-__all__ = ["Problem", "ValidationReport", "has_run", "is_current", "validate"]
+__all__ = ["Problem", "ValidationReport", "current_report", "has_run", "validate"]

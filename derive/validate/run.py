@@ -22,9 +22,9 @@ def has_run(kb: KnowledgeBase) -> bool:
     return kept.exists(kb)
 
 
-def is_current(kb: KnowledgeBase) -> bool:
-    """Whether ``validate(kb)`` would answer from the kept report (no file changed)."""
-    return kept.kept_report(kb, kept.context_stamp(kb), kept.file_stamps(kb)) is not None
+def current_report(kb: KnowledgeBase) -> ValidationReport | None:
+    """The report ``validate(kb)`` would give from what it kept, if no file changed."""
+    return kept.kept_report(kb, kept.context_stamp(kb), kept.file_stamps(kb))
 
 
 def validate(kb: KnowledgeBase, *, incremental: bool = True,
