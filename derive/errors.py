@@ -97,3 +97,10 @@ class RemoteError(DeriveError):
     the message names the URL and the HTTP status."""
 
     exit_code = 2
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of ``exc``'s message (its class name if it has none), for
+    an error said in one line."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

@@ -16,6 +16,7 @@ from conftest import PROJECT, KBBuilder
 
 from derive.errors import QueryError
 from derive.kb.namespaces import KB as KB_IRI
+from derive.query import safety
 from derive.query import sparql as queries
 
 FACTS = """\
@@ -379,7 +380,7 @@ def test_sandbox_blocks_network_and_writes(tmp_path: Path) -> None:
 
 def test_library_refuses_before_running() -> None:
     with pytest.raises(QueryError, match="SERVICE"):
-        queries.parse("ASK { SERVICE <http://example.org/q> { ?s ?p ?o } }")
+        safety.parse("ASK { SERVICE <http://example.org/q> { ?s ?p ?o } }")
 
 
 def test_query_changes_no_file(invoke, kb) -> None:

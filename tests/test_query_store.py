@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -146,3 +148,46 @@ def test_a_triple_two_files_state_stays_when_one_goes(invoke, kb) -> None:
     assert invoke("query", ask, kb=kb).output.strip() == "true"
     (kb.root / "facts" / "a.ttl").unlink()
     assert invoke("query", ask, kb=kb).output.strip() == "false"
+
+
+# ---- query texts accepted before (derive.query.known)
+
+FRESH_PROCESS = """
+import sys
+from derive.query import known
+known.safe(sys.argv[1])
+print("parser imported" if "rdflib.plugins.sparql.parser" in sys.modules else "parser not imported")
+"""
+
+
+def safe_in_fresh_process(text: str, tmp_path: Path) -> str:
+    """What ``known.safe`` does in a new process (as a new command would)."""
+    env = dict(os.environ, DERIVE_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-c", FRESH_PROCESS, text], env=env,
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip() or done.stderr.strip().splitlines()[-1]
+
+
+def test_a_query_run_before_is_not_parsed_again(invoke, kb, tmp_path) -> None:
+    assert rows(invoke, kb, VALUES)
+    assert safe_in_fresh_process(VALUES, tmp_path) == "parser not imported"
+    assert safe_in_fresh_process(VALUES + " LIMIT 1", tmp_path) == "parser imported"
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("SELECT * WHERE { SERVICE <http://127.0.0.1:9/q> { ?s ?p ?o } }", id="service"),
+    pytest.param('INSERT DATA { claim:x rdfs:label "x" }', id="update"),
+    pytest.param("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", id="from"),
+])
+def test_a_refused_query_is_refused_every_time(invoke, kb, tmp_path, text) -> None:
+    for _ in range(2):
+        result = invoke("query", text, kb=kb)
+        assert result.exit_code == 1, result.output
+    assert "QueryError" in safe_in_fresh_process(text, tmp_path)
+
+
+def test_a_damaged_memo_is_ignored(invoke, kb, tmp_path) -> None:
+    assert rows(invoke, kb, VALUES)
+    (tmp_path / "cache" / "safe-queries.pickle").write_bytes(b"not a pickle")
+    assert rows(invoke, kb, VALUES)
+    assert safe_in_fresh_process(VALUES, tmp_path) == "parser not imported"

@@ -22,7 +22,7 @@ from derive.kb import store
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import local_name
 from derive.query.limits import Limits, WorkerPool
-from derive.query.sparql import GraphResult, QueryResult, SelectResult
+from derive.query.results import GraphResult, QueryResult, SelectResult
 from derive.render import estimate as render_estimate
 from derive.render.sheets.site import LiveSite
 

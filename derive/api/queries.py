@@ -14,8 +14,8 @@ from derive.kb.locate import KnowledgeBase
 from derive.query import formats, shipped
 from derive.query import limits as bounds
 from derive.query.limits import Limits, WorkerPool
+from derive.query.results import AskResult, GraphResult, QueryResult, SelectResult
 from derive.query.shipped import ShippedQuery
-from derive.query.sparql import AskResult, GraphResult, QueryResult, SelectResult
 
 if TYPE_CHECKING:
     from pyoxigraph import Store

@@ -13,7 +13,7 @@ from derive.kb import store
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import KB
 from derive.query.limits import Limits
-from derive.query.sparql import QueryResult
+from derive.query.results import QueryResult
 from derive.remote import endpoint, http
 from derive.remote.publish import NamedGraph, Written, put_graphs
 

@@ -117,6 +117,34 @@ def write(kb: KnowledgeBase, payload: Any, name: str = "compiled", *,
         pass  # a read-only home is no reason to fail: the cache is only for speed
 
 
+def read_shared(name: str) -> Any | None:
+    """The payload stored under ``name`` for every knowledge base alike, if this
+    version of derive's code stored it."""
+    folder = cache_dir()
+    path = None if folder is None else folder / f"{name}.pickle"
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle) if pickle.load(handle) == code_key() else None
+    except Exception:  # a damaged or foreign cache file is simply rebuilt
+        return None
+
+
+def write_shared(name: str, payload: Any) -> None:
+    """Store ``payload`` under ``name`` for every knowledge base alike."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{name}.pickle",
+                     pickle.dumps(code_key(), protocol=pickle.HIGHEST_PROTOCOL)
+                     + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # the cache is only for speed
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

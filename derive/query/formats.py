@@ -17,12 +17,12 @@ from rdflib import Graph
 from rdflib.term import BNode, Literal, URIRef
 
 from derive.kb.namespaces import PREFIXES, short
-from derive.query.sparql import AskResult, GraphResult
+from derive.query.results import AskResult, GraphResult
 
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-    from derive.query.sparql import QueryResult, SelectResult
+    from derive.query.results import QueryResult, SelectResult
 
 FORMATS = ("table", "csv", "tsv", "json")
 # What a SPARQL endpoint serves: result formats for SELECT and ASK, RDF

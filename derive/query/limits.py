@@ -33,12 +33,14 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
+
 from derive import errors
 from derive.errors import DeriveError, QueryBusy, QueryError, QueryTimeout, QueryTooLarge
 from derive.kb.forked import single_threaded
 from derive.kb.store import new_graph
-from derive.query import sparql
-from derive.query.sparql import AskResult, GraphResult, QueryResult, SelectResult
+from derive.query import known, sparql
+from derive.query.results import AskResult, GraphResult, QueryResult, SelectResult
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -74,10 +76,15 @@ class Limits:
         )
 
 
-def answer(graph: Graph, text: str, max_rows: int | None) -> QueryResult:
+def answer(graph: Graph | ox.Store, text: str, max_rows: int | None) -> QueryResult:
     """Parse, check and run ``text`` over ``graph``, unbounded in time: call it
-    inside a worker."""
-    return sparql.execute(graph, sparql.parse(text), max_rows=max_rows)
+    inside a worker. A store runs the text itself, so a text accepted before
+    need not be parsed again (``known``)."""
+    if isinstance(graph, ox.Store):
+        return sparql.execute(graph, known.safe(text), max_rows=max_rows)
+    from derive.query.safety import parse
+
+    return sparql.execute(graph, parse(text), max_rows=max_rows)
 
 
 # --------------------------------------------------------------------------

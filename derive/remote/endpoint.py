@@ -14,9 +14,9 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from derive.errors import QueryError, QueryTimeout, QueryTooLarge, RemoteError
 from derive.kb.namespaces import PREFIXES
 from derive.kb.store import new_graph
-from derive.query import sparql
+from derive.query import safety
 from derive.query.limits import Limits
-from derive.query.sparql import AskResult, GraphResult, QueryResult, SelectResult
+from derive.query.results import AskResult, GraphResult, QueryResult, SelectResult
 from derive.remote.http import failed, unreachable
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -31,7 +31,7 @@ def with_prefixes(text: str) -> str:
 
 def run(http: httpx.Client, url: str, text: str, limits: Limits) -> QueryResult:
     """Check ``text`` as a local query would be, run it at ``url``, read the answer."""
-    form = sparql.parse(text).algebra.name  # SelectQuery, AskQuery, ConstructQuery...
+    form = safety.parse(text).algebra.name  # SelectQuery, AskQuery, ConstructQuery...
     graph = form in ("ConstructQuery", "DescribeQuery")
     accept = f"{NTRIPLES}, text/plain;q=0.5" if graph else RESULTS_JSON
     try:
