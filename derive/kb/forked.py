@@ -10,9 +10,11 @@ without fork) nothing is started and the caller does the work itself.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -62,9 +64,26 @@ def start(work: Callable[[], T]) -> Pending[T] | None:
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(work, writer))
-    process.start()
+    with shared_after_fork():
+        process.start()
     writer.close()
     return Pending(process, reader)
+
+
+@contextlib.contextmanager
+def shared_after_fork() -> Iterator[None]:
+    """Fork inside this block to keep the parent's objects shared with the child.
+
+    A child inherits every page copy-on-write, but Python's collector writes
+    into each object it scans, so the first collection in the child copies
+    the whole heap (at 1,000,000 claims, each of three processes grew to 9 GB).
+    Frozen objects are never scanned: the child then copies only the pages
+    it writes. The parent collects them again once the child has started."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _child(work: Callable[[], Any], writer: Connection) -> None:

@@ -207,6 +207,20 @@ class TripleIndex:
         graph.addN((s, p, o, graph) for s, p, o in self)
         return graph
 
+    def prepare(self) -> None:
+        """Build the secondary indexes now (before forking, so that the
+        processes that read them share one copy)."""
+        self._by_predicate()
+        self._by_object()
+
+    def copy(self) -> TripleIndex:
+        """Another index of the same triples, to add to without changing this one."""
+        other = TripleIndex()
+        other._spo = {s: {p: list(objects) for p, objects in by_predicate.items()}
+                      for s, by_predicate in self._spo.items()}
+        other._count = self._count
+        return other
+
     # ---- secondary indexes, built when first asked for
     def _by_predicate(self) -> dict[Node, dict[Node, list[Node]]]:
         """predicate -> object -> subjects; the key None lists every subject once."""

@@ -19,13 +19,14 @@ from collections.abc import Callable
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
-from derive.kb import fragments, store
+from derive.kb import forked, fragments, store
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import DV, PREFIXES
 from derive.kb.store import LoadedGraph
-from derive.kb.triples import Triple
+from derive.kb.triples import Triple, TripleIndex
 from derive.validate import incremental, one_value
 from derive.validate.cells import cell_problems
+from derive.validate.indexed import index_of
 from derive.validate.quotes import quote_problems
 from derive.validate.report import Problem, ValidationReport, distinct
 from derive.validate.shacl import shacl_problems
@@ -93,11 +94,20 @@ def _part_size(claims: int) -> int:
 
 
 def shacl_in_parts(data: LoadedGraph, shapes: Graph, claims: frozenset[str],
-                   groups: list[frozenset[str]]) -> list[Problem]:
+                   groups: list[frozenset[str]],
+                   parts: tuple[TripleIndex, dict[str, list[Triple]]] | None = None,
+                   ) -> list[Problem]:
     """The shapes over each group of claims (with every non-claim triple), in
-    parallel processes when there are several groups and cores."""
-    wanted = frozenset().union(*groups)
-    rest, owned = incremental.split(data.graph, claims, wanted)  # type: ignore[arg-type]
+    parallel processes when there are several groups and cores. ``parts``:
+    the triples no claim owns and each claim's, when the caller has them
+    apart (else ``data`` is split here)."""
+    if parts is None:
+        wanted = frozenset().union(*groups)
+        triples, owned = incremental.split(data.graph, claims, wanted)  # type: ignore[arg-type]
+        rest = index_of(triples)
+    else:
+        rest, owned = parts
+    rest.prepare()  # its indexes, built once and shared with every worker
     workers = min(len(groups), os.cpu_count() or 1)
     global _SHARED
     _SHARED = (data, shapes, rest, owned, claims)  # inherited by forked workers
@@ -107,14 +117,16 @@ def shacl_in_parts(data: LoadedGraph, shapes: Graph, claims: frozenset[str],
         if (workers <= 1 or multiprocessing.current_process().daemon
                 or "fork" not in multiprocessing.get_all_start_methods()):
             return [p for group in groups for p in _shacl_job(group)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with forked.shared_after_fork():  # the workers start here
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        with pool:
             found = pool.map(_shacl_job, groups, chunksize=1)
     finally:
         _SHARED = None
     return [p for problems in found for p in problems]
 
 
-_SHARED: tuple[LoadedGraph, Graph, list[Triple], dict[str, list[Triple]],
+_SHARED: tuple[LoadedGraph, Graph, TripleIndex, dict[str, list[Triple]],
                frozenset[str]] | None = None
 
 

@@ -25,8 +25,9 @@ from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from derive.kb.namespaces import DV, short
-from derive.kb.store import LoadedGraph, new_graph
-from derive.kb.triples import Triple, digest
+from derive.kb.store import LoadedGraph
+from derive.kb.triples import Triple, TripleIndex, digest
+from derive.validate.indexed import graph_of
 from derive.validate.report import Problem
 from derive.validate.shacl import owning_subject
 from derive.validate.state import State
@@ -139,25 +140,25 @@ def _closure(graph: Graph, start: Node, seen: set[Node]) -> list[Triple]:
     return triples
 
 
-def assemble(graph: Graph, rest: list[Triple], owned: dict[str, list[Triple]],
+def assemble(graph: Graph, rest: TripleIndex, owned: dict[str, list[Triple]],
              group: frozenset[str], claims: frozenset[str]) -> Graph:
-    """An rdflib graph of the triples no claim owns plus those of ``group``'s
-    claims and of every claim they refer to, transitively (a claim that cites
-    another must see it whole, or the other would look like a missing source)."""
-    result = new_graph()
-    result.addN((s, p, o, result) for s, p, o in rest)
+    """An rdflib graph of the triples no claim owns (``rest``, read in place)
+    plus those of ``group``'s claims and of every claim they refer to,
+    transitively (a claim that cites another must see it whole, or the other
+    would look like a missing source)."""
+    own = TripleIndex()
     todo, done = list(group), set(group)
     while todo:
         iri = todo.pop()
         triples = owned.get(iri)
         if triples is None:
             triples = _closure(graph, URIRef(iri), set())
-        result.addN((s, p, o, result) for s, p, o in triples)
+        own.add_all(triples)
         for _s, _p, obj in triples:
             if isinstance(obj, URIRef) and str(obj) in claims and str(obj) not in done:
                 done.add(str(obj))
                 todo.append(str(obj))
-    return result
+    return graph_of(rest, own)
 
 
 def parts(claims: frozenset[str], size: int) -> list[frozenset[str]]:

@@ -20,7 +20,7 @@ from rdflib import URIRef
 from derive.kb.fragments import Sliced
 from derive.kb.namespaces import DV, PREFIXES, expand
 from derive.kb.store import LoadedGraph, load
-from derive.kb.triples import Converter, TripleIndex
+from derive.kb.triples import Converter, Triple, TripleIndex
 from derive.validate import incremental, one_value
 from derive.validate.cells import cell_problems
 from derive.validate.full import SOURCE_CLASSES, _count_instances, _part_size, shacl_in_parts
@@ -56,7 +56,8 @@ def run(sliced: Sliced, state: State, context: str, stamps: dict[str, str]) -> V
     affected &= claims
     digests = incremental.digests_now(state, fresh, touched)
 
-    graph, present = _with_claims(sliced, rest, frozenset(affected), convert)
+    graph, owned = _with_claims(sliced, rest, frozenset(affected), convert)
+    present = frozenset(owned)
     data = LoadedGraph(graph, kb, sliced.subjects_by_file)  # type: ignore[arg-type]
 
     def kept(problem: Problem) -> bool:
@@ -66,7 +67,8 @@ def run(sliced: Sliced, state: State, context: str, stamps: dict[str, str]) -> V
 
     shapes = load(kb, kb.shapes_files()).graph
     groups = incremental.parts(frozenset(affected), _part_size(len(affected)))
-    shacl = [p for p in shacl_in_parts(data, shapes, present, groups) if not kept(p)]
+    shacl = [p for p in shacl_in_parts(data, shapes, present, groups, (rest, owned))
+             if not kept(p)]
     quotes = [p for p in quote_problems(data, skip=present - affected) if not kept(p)]
     found = [p for p in (*one_value.merged(shacl, data), *quotes, *value_problems(data),
                          *cell_problems(data)) if not kept(p)]
@@ -81,25 +83,20 @@ def run(sliced: Sliced, state: State, context: str, stamps: dict[str, str]) -> V
     return report
 
 
-def _index(triples: list) -> TripleIndex:  # type: ignore[type-arg]
-    index = TripleIndex()
-    index.add_all(triples)
-    return index
-
-
 def _with_claims(sliced: Sliced, rest: TripleIndex, wanted: frozenset[str],
-                 convert: Converter) -> tuple[TripleIndex, frozenset[str]]:
+                 convert: Converter) -> tuple[TripleIndex, dict[str, list[Triple]]]:
     """``rest`` plus the triples of the ``wanted`` claims and of every claim
     they refer to, transitively (a claim that cites another sees it whole);
-    and the claims it holds."""
-    graph = _index(list(rest))
-    todo, done = sorted(wanted), set(wanted)
+    and the triples of each claim it holds."""
+    graph = rest.copy()
+    owned: dict[str, list[Triple]] = {}
+    todo = sorted(wanted)
     while todo:
-        triples = sliced.closure(todo.pop(), convert)
+        iri = todo.pop()
+        owned[iri] = triples = sliced.closure(iri, convert)
         graph.add_all(triples)
         for _s, _p, obj in triples:
-            if isinstance(obj, URIRef) and str(obj) in sliced.claims and str(obj) not in done:
-                done.add(str(obj))
+            if (isinstance(obj, URIRef) and str(obj) in sliced.claims
+                    and str(obj) not in owned and str(obj) not in todo):
                 todo.append(str(obj))
-    return graph, frozenset(done)
-
+    return graph, owned
