@@ -5,9 +5,11 @@ A fragment holds what the rest of derive needs of its file without parsing
 it again: the claims it defines, already extracted; each claim's triples
 (with its blank nodes) as N-Triples, decoded only when validation needs
 that claim; the file's other triples (sources, entities, estimates...), a
-small share, as N-Triples; which IRIs each claim refers to; and the
-subjects the file describes. The N-Triples are written from pyoxigraph's
-own terms, so a decoded triple is the triple a fresh parse gives.
+small share that every revalidation reads, as the terms a parse makes of
+them (pickled, which reads three times faster than N-Triples); which IRIs
+each claim refers to; and the subjects the file describes. The N-Triples
+are written from pyoxigraph's own terms, so a decoded triple is the triple
+a fresh parse gives.
 
 ``load(kb)`` returns the fragments of every facts file (parsing the files
 whose fragment is missing or stale) or None when the knowledge base cannot
@@ -35,11 +37,11 @@ from derive.kb import cache
 from derive.kb.locate import KnowledgeBase, stamp
 from derive.kb.model import Claim, Model
 from derive.kb.namespaces import DV, PREFIXES
-from derive.kb.triples import Converter, TripleIndex, digest
+from derive.kb.triples import Converter, TripleIndex, digest, quad_digest
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
-FORMAT = 1
+FORMAT = 3  # 2: claims digested from the quads (``quad_digest``); 3: rest as terms
 
 
 @dataclass
@@ -52,9 +54,9 @@ class Fragment:
     sliceable: bool  # False: read the knowledge base whole (see the module docstring)
     iris: tuple[str, ...] = ()  # the IRIs it describes
     blanks: tuple[str, ...] = ()  # the blank nodes it describes (their labels)
-    rest: bytes = b""  # the triples no claim owns, N-Triples
+    rest: list[Any] = field(default_factory=list)  # the triples no claim owns, as terms
     refers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # IRI -> claims citing it
-    digests: dict[str, str] = field(default_factory=dict)  # claim -> ``triples.digest``
+    digests: dict[str, str] = field(default_factory=dict)  # claim -> ``quad_digest``
     key: str = ""  # what it is kept under in the cache (its parts too)
     # kept apart: the claims extracted (cites holds every cited IRI; None if
     # extraction refused one) and what each links to; each claim's N-Triples
@@ -100,11 +102,10 @@ class Sliced:
     def rest(self) -> TripleIndex:
         """The ontology and every triple no claim owns: small beside the claims."""
         index = TripleIndex()
-        convert = Converter()
         for triples in self.ontology.values():
             index.add_all(triples)
         for fragment in self.fragments.values():
-            index.add_all(decode(fragment.rest, convert))
+            index.add_all(fragment.rest)
         return index
 
     @functools.cached_property
@@ -137,7 +138,8 @@ class Sliced:
             yield claims or {}, links
 
     def digest(self, iri: str) -> str:
-        """``triples.digest`` of ``iri`` over the whole knowledge base."""
+        """The digest of ``iri`` as validation keeps it: ``quad_digest`` for a
+        claim, ``triples.digest`` over the whole knowledge base for anything else."""
         for fragment in self.fragments.values():
             if iri in fragment.digests:
                 return fragment.digests[iri]
@@ -201,7 +203,8 @@ def build(display: str, quads: list[Any], triples: list[Any], classes: frozenset
           *, extracting: bool = True) -> Fragment:
     """The fragment of one parsed file (``triples`` are ``quads`` converted, in
     order); without ``extracting``, its claims are left to be extracted when
-    first asked for (validation alone never asks)."""
+    first asked for (validation alone never asks), and ``triples`` are not
+    read (they may be left out)."""
     by_subject: dict[Any, list[int]] = {}
     for i, quad in enumerate(quads):
         by_subject.setdefault(quad.subject, []).append(i)
@@ -234,8 +237,8 @@ def build(display: str, quads: list[Any], triples: list[Any], classes: frozenset
                         return Fragment(display, False, iris, blanks)  # shared blank node
         closures[claim.value] = rows
     owned = {i for rows in closures.values() for i in rows}
-    rest = [q for i, q in enumerate(quads) if i not in owned]
-    if any(isinstance(q.object, ox.BlankNode) and q.object in owner for q in rest):
+    rest = [i for i in range(len(quads)) if i not in owned]
+    if any(isinstance(quads[i].object, ox.BlankNode) and quads[i].object in owner for i in rest):
         return Fragment(display, False, iris, blanks)  # a blank node a claim shares
     refers: dict[str, set[str]] = {}
     for claim_iri, rows in closures.items():
@@ -243,14 +246,18 @@ def build(display: str, quads: list[Any], triples: list[Any], classes: frozenset
             obj = quads[i].object
             if isinstance(obj, ox.NamedNode):
                 refers.setdefault(obj.value, set()).add(claim_iri)
-    index = TripleIndex()
-    index.add_all(triples)
-    nodes = [URIRef(c.value) for c in claims]
+    extracted = None
+    if extracting:
+        index = TripleIndex()
+        index.add_all(triples)
+        extracted = _extracted(index, [URIRef(c.value) for c in claims], display)
     return Fragment(
-        display, True, iris, blanks, encode(rest),
+        display, True, iris, blanks,
+        # unpickled, the terms cost a third of decoding N-Triples again
+        [triples[i] for i in rest] if triples else Converter().triples(quads[i] for i in rest),
         {iri: tuple(sorted(c)) for iri, c in refers.items()},
-        {str(node): digest(index, node) for node in nodes},
-        extracted=_extracted(index, nodes, display) if extracting else None,
+        {claim.value: quad_digest(quads, by_subject, claim) for claim in claims},
+        extracted=extracted,
         closures={iri: encode([quads[i] for i in rows]) for iri, rows in closures.items()})
 
 
@@ -265,10 +272,11 @@ def _extracted(index: TripleIndex, nodes: list[Node], display: str
     return claims, extract.claim_links(index, nodes)
 
 
-def _parsed(kb: KnowledgeBase, paths: list[Path]) -> Iterator[tuple[Path, Any, list[Any]]]:
+def _parsed(kb: KnowledgeBase, paths: list[Path], *, terms: bool = True
+            ) -> Iterator[tuple[Path, Any, list[Any]]]:
     from derive.kb import store  # the same layer; it imports this module late
 
-    yield from store.parsed_quads(kb, paths)
+    yield from store.parsed_quads(kb, paths, terms=terms)
 
 
 def _fragment(display: str, quads: list[Any] | None, triples: list[Any],
@@ -341,6 +349,19 @@ def kept(kb: KnowledgeBase, path: Path, context: str) -> Fragment | None:
     return found if isinstance(found, Fragment) else None
 
 
+def claim_digests(kb: KnowledgeBase) -> dict[str, str]:
+    """Each claim's digest, from the fragments kept (by a whole parse just
+    now); empty if a file has none kept or cannot be sliced. Nothing is parsed."""
+    context = ontology_context(kb)
+    found: dict[str, str] = {}
+    for path in kb.fact_files():
+        fragment = kept(kb, path, context)
+        if fragment is None or not fragment.sliceable:
+            return {}
+        found.update(fragment.digests)
+    return found
+
+
 def load(kb: KnowledgeBase, *, extracting: bool = True) -> Sliced | None:
     """Every facts file's fragment (the changed ones parsed now), or None when
     the knowledge base is not to be sliced (see the module docstring). Raises
@@ -357,7 +378,7 @@ def load(kb: KnowledgeBase, *, extracting: bool = True) -> Sliced | None:
             missing.append(path)
         else:
             fragments[found.file] = found
-    for path, quads, triples in _parsed(kb, missing):
+    for path, quads, triples in _parsed(kb, missing, terms=extracting):
         fragment = _fragment(kb.display(path), quads, triples, classes, extracting=extracting)
         keep(kb, path, fragment, context)
         fragments[fragment.file] = fragment

@@ -181,14 +181,16 @@ def parse_triples(text: str, display: str, base: str | None,
     return parse_quads(text, display, base, convert)[1]
 
 
-def parse_quads(text: str, display: str, base: str | None, convert: Converter | None = None
-                ) -> tuple[list[Any] | None, list[Triple]]:
+def parse_quads(text: str, display: str, base: str | None, convert: Converter | None = None,
+                *, terms: bool = True) -> tuple[list[Any] | None, list[Triple]]:
     """``parse_triples``, with the quads pyoxigraph read (None when rdflib's
-    parser read the file instead)."""
+    parser read the file instead). Without ``terms`` the triples are left out
+    (empty) when the quads stand for them: a caller that reads the quads only
+    (a fragment for validation) need not make a term of each."""
     convert = convert or Converter()
     try:
         quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base))
-        triples = convert.triples(quads)
+        triples = convert.triples(quads) if terms else []
     except (SyntaxError, ValueError):
         triples = quads = None
     if triples is None or any(_is_ill_typed(o, convert) for o in {
@@ -202,15 +204,15 @@ def parse_quads(text: str, display: str, base: str | None, convert: Converter | 
     return quads, triples
 
 
-def parsed_quads(kb: KnowledgeBase, files: list[Path] | None = None
+def parsed_quads(kb: KnowledgeBase, files: list[Path] | None = None, *, terms: bool = True
                  ) -> Iterator[tuple[Path, list[Any] | None, list[Triple]]]:
     """Each of ``files`` (default: ontology without shapes, and facts) parsed:
-    its quads (see ``parse_quads``) and triples."""
+    its quads and triples (see ``parse_quads``, also for ``terms``)."""
     convert = Converter()
     for path in kb.data_files() if files is None else files:
         display = kb.display(path)
         text = _decode(path, display)
-        yield (path, *parse_quads(text, display, path.resolve().as_uri(), convert))
+        yield (path, *parse_quads(text, display, path.resolve().as_uri(), convert, terms=terms))
 
 
 def load_index(kb: KnowledgeBase, files: list[Path] | None = None, *,

@@ -62,13 +62,17 @@ def run(kb: KnowledgeBase, state: State | None, context: str, stamps: dict[str, 
         kb, each=fragments.Keeper(kb).add)  # the next change then parses only what changed
     shapes = store.load(kb, kb.shapes_files()).graph
     claims = incremental.claims_of(data.graph)  # type: ignore[arg-type]
+    # a claim's digest as the fragments keep it (the sliced revalidation
+    # compares with it), where the parse kept them
+    kept_digests = fragments.claim_digests(kb)
     if state is None:
-        digests = incremental.digests(data)
+        digests = {**incremental.digests(data, skip=frozenset(kept_digests)), **kept_digests}
         groups = incremental.parts(claims, _part_size(len(claims)))
         shacl = shacl_in_parts(data, shapes, claims, groups)
         quotes = quote_problems(data)
     else:
         affected, digests = incremental.affected_claims(data, state, stamps, claims)
+        digests.update(kept_digests)
         groups = incremental.parts(affected, _part_size(len(affected)))
         shacl = [*incremental.kept_problems(state, affected, claims),
                  *shacl_in_parts(data, shapes, claims, groups)]
@@ -107,7 +111,6 @@ def shacl_in_parts(data: LoadedGraph, shapes: Graph, claims: frozenset[str],
         rest = index_of(triples)
     else:
         rest, owned = parts
-    rest.prepare()  # its indexes, built once and shared with every worker
     workers = min(len(groups), os.cpu_count() or 1)
     global _SHARED
     _SHARED = (data, shapes, rest, owned, claims)  # inherited by forked workers
@@ -117,6 +120,7 @@ def shacl_in_parts(data: LoadedGraph, shapes: Graph, claims: frozenset[str],
         if (workers <= 1 or multiprocessing.current_process().daemon
                 or "fork" not in multiprocessing.get_all_start_methods()):
             return [p for group in groups for p in _shacl_job(group)]
+        rest.prepare()  # its indexes, built once and shared with every worker
         with forked.shared_after_fork():  # the workers start here
             pool = multiprocessing.get_context("fork").Pool(workers)
         with pool:

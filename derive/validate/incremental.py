@@ -51,12 +51,14 @@ def iris_by_file(data: LoadedGraph) -> dict[str, frozenset[str]]:
             if not name.startswith("ontology/")}
 
 
-def digests(data: LoadedGraph, files: set[str] | None = None) -> dict[str, str]:
-    """The digest of every IRI the facts ``files`` (default: all) describe."""
+def digests(data: LoadedGraph, files: set[str] | None = None, *,
+            skip: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The digest of every IRI the facts ``files`` (default: all) describe
+    (but those in ``skip``)."""
     now = iris_by_file(data)
     names = now if files is None else files
     return {iri: digest(data.graph, URIRef(iri))
-            for name in names for iri in now.get(name, frozenset())}
+            for name in names for iri in now.get(name, frozenset()) if iri not in skip}
 
 
 def changed_files(state: State, stamps: dict[str, str]) -> set[str]:
