@@ -26,6 +26,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import pyoxigraph as ox
@@ -208,7 +209,10 @@ def build(display: str, quads: list[Any], triples: list[Any], classes: frozenset
     by_subject: dict[Any, list[int]] = {}
     for i, quad in enumerate(quads):
         by_subject.setdefault(quad.subject, []).append(i)
-    iris = tuple(sorted({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}))
+    # Each IRI one string object (interned), which pickle then writes once,
+    # however many of the lists below name it.
+    iris = tuple(sorted({intern(q.subject.value) for q in quads
+                         if isinstance(q.subject, ox.NamedNode)}))
     blanks = tuple(sorted({q.subject.value for q in quads
                            if isinstance(q.subject, ox.BlankNode)}))
     if any(q.predicate.value == SUBCLASS for q in quads):
@@ -235,7 +239,7 @@ def build(display: str, quads: list[Any], triples: list[Any], classes: frozenset
                         frontier.append(obj)
                     elif owner[obj] != claim:
                         return Fragment(display, False, iris, blanks)  # shared blank node
-        closures[claim.value] = rows
+        closures[intern(claim.value)] = rows
     owned = {i for rows in closures.values() for i in rows}
     rest = [i for i in range(len(quads)) if i not in owned]
     if any(isinstance(quads[i].object, ox.BlankNode) and quads[i].object in owner for i in rest):
@@ -245,7 +249,7 @@ def build(display: str, quads: list[Any], triples: list[Any], classes: frozenset
         for i in rows:
             obj = quads[i].object
             if isinstance(obj, ox.NamedNode):
-                refers.setdefault(obj.value, set()).add(claim_iri)
+                refers.setdefault(intern(obj.value), set()).add(claim_iri)
     extracted = None
     if extracting:
         index = TripleIndex()
@@ -256,7 +260,7 @@ def build(display: str, quads: list[Any], triples: list[Any], classes: frozenset
         # unpickled, the terms cost a third of decoding N-Triples again
         [triples[i] for i in rest] if triples else Converter().triples(quads[i] for i in rest),
         {iri: tuple(sorted(c)) for iri, c in refers.items()},
-        {claim.value: quad_digest(quads, by_subject, claim) for claim in claims},
+        {intern(claim.value): quad_digest(quads, by_subject, claim) for claim in claims},
         extracted=extracted,
         closures={iri: encode([quads[i] for i in rows]) for iri, rows in closures.items()})
 

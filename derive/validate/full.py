@@ -29,7 +29,7 @@ from derive.validate.cells import cell_problems
 from derive.validate.indexed import index_of
 from derive.validate.quotes import quote_problems
 from derive.validate.report import Problem, ValidationReport, distinct
-from derive.validate.shacl import shacl_problems
+from derive.validate.shacl import shacl_problems, shapes_graph
 from derive.validate.state import State, save
 from derive.validate.values import value_problems
 
@@ -60,7 +60,7 @@ def run(kb: KnowledgeBase, state: State | None, context: str, stamps: dict[str, 
     files' triple index when the caller shares one parse (else they are parsed)."""
     data = parse() if parse is not None else store.load_index(
         kb, each=fragments.Keeper(kb).add)  # the next change then parses only what changed
-    shapes = store.load(kb, kb.shapes_files()).graph
+    shapes = shapes_graph(kb)
     claims = incremental.claims_of(data.graph)  # type: ignore[arg-type]
     # a claim's digest as the fragments keep it (the sliced revalidation
     # compares with it), where the parse kept them

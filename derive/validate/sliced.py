@@ -19,13 +19,14 @@ from rdflib import URIRef
 
 from derive.kb.fragments import Sliced
 from derive.kb.namespaces import DV, PREFIXES, expand
-from derive.kb.store import LoadedGraph, load
+from derive.kb.store import LoadedGraph
 from derive.kb.triples import Converter, Triple, TripleIndex
 from derive.validate import incremental, one_value
 from derive.validate.cells import cell_problems
 from derive.validate.full import SOURCE_CLASSES, _count_instances, _part_size, shacl_in_parts
 from derive.validate.quotes import quote_problems
 from derive.validate.report import Problem, ValidationReport, distinct
+from derive.validate.shacl import shapes_graph
 from derive.validate.state import State, save
 from derive.validate.values import value_problems
 
@@ -65,7 +66,7 @@ def run(sliced: Sliced, state: State, context: str, stamps: dict[str, str]) -> V
         iri = expand(problem.focus)
         return iri in claims and iri not in affected
 
-    shapes = load(kb, kb.shapes_files()).graph
+    shapes = shapes_graph(kb)
     groups = incremental.parts(frozenset(affected), _part_size(len(affected)))
     shacl = [p for p in shacl_in_parts(data, shapes, present, groups, (rest, owned))
              if not kept(p)]
