@@ -13,6 +13,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,11 @@ def _path(kb: KnowledgeBase, name: str) -> Path | None:
     return folder / f"{digest}-{name}.pickle"
 
 
+def _shared_path(name: str) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / f"{name}.pickle"
+
+
 @functools.cache
 def _code_stamp() -> str:
     """Changes when derive's own code changes (an upgrade, or a developer's edit)."""
@@ -64,16 +70,13 @@ def read(kb: KnowledgeBase, name: str = "compiled", *, any_files: bool = False,
     unchanged (or, with ``any_files``, whatever they are: the payload then carries
     its own record of the files it was made from; or, with ``key``, if it was
     stored under that key)."""
-    path = _path(kb, name)
-    if path is None or not path.exists():
-        return None
-    try:
-        with path.open("rb") as handle:
-            # The key is pickled ahead of the payload: a stale entry (76 MB of
-            # compiled model at 100,000 claims) is known without unpickling it.
-            return pickle.load(handle) if _fresh(handle, kb, any_files, key) else None
-    except Exception:  # a damaged or foreign cache file is simply rebuilt
-        return None
+    return _load(_path(kb, name), lambda stored: _fresh(stored, kb, any_files, key))
+
+
+def read_shared(name: str) -> Any | None:
+    """The payload stored under ``name`` for every knowledge base alike, if this
+    version of derive's code stored it."""
+    return _load(_shared_path(name), lambda stored: bool(stored == code_key()))
 
 
 def is_fresh(kb: KnowledgeBase, name: str = "compiled", *, key: str | None = None) -> bool:
@@ -83,14 +86,26 @@ def is_fresh(kb: KnowledgeBase, name: str = "compiled", *, key: str | None = Non
         return False
     try:
         with path.open("rb") as handle:
-            return _fresh(handle, kb, False, key)
+            return _fresh(pickle.load(handle), kb, False, key)
     except Exception:
         return False
 
 
-def _fresh(handle: Any, kb: KnowledgeBase, any_files: bool, key: str | None) -> bool:
-    """Whether the key at the start of ``handle`` is the one wanted (see ``read``)."""
-    stored = pickle.load(handle)
+def _load(path: Path | None, accept: Callable[[Any], bool]) -> Any | None:
+    """The payload at ``path`` if ``accept`` takes the key stored ahead of it."""
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            # The key is pickled ahead of the payload: a stale entry (76 MB of
+            # compiled model at 100,000 claims) is known without unpickling it.
+            return pickle.load(handle) if accept(pickle.load(handle)) else None
+    except Exception:  # a damaged or foreign cache file is simply rebuilt
+        return None
+
+
+def _fresh(stored: Any, kb: KnowledgeBase, any_files: bool, key: str | None) -> bool:
+    """Whether the ``stored`` key is the one wanted (see ``read``)."""
     wanted = key or _key(kb)
     if any_files and key is None:
         return bool(stored.rsplit(":", 1)[0] == wanted.rsplit(":", 1)[0])
@@ -107,42 +122,24 @@ def write(kb: KnowledgeBase, payload: Any, name: str = "compiled", *,
           key: str | None = None) -> None:
     """Store ``payload`` under ``name``, keyed by the files' stamps (or by ``key``)."""
     path = _path(kb, name)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, pickle.dumps(key or _key(kb), protocol=pickle.HIGHEST_PROTOCOL)
-                     + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # a read-only home is no reason to fail: the cache is only for speed
-
-
-def read_shared(name: str) -> Any | None:
-    """The payload stored under ``name`` for every knowledge base alike, if this
-    version of derive's code stored it."""
-    folder = cache_dir()
-    path = None if folder is None else folder / f"{name}.pickle"
-    if path is None or not path.exists():
-        return None
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle) if pickle.load(handle) == code_key() else None
-    except Exception:  # a damaged or foreign cache file is simply rebuilt
-        return None
+    if path is not None:
+        _store(path, key or _key(kb), payload)
 
 
 def write_shared(name: str, payload: Any) -> None:
     """Store ``payload`` under ``name`` for every knowledge base alike."""
-    folder = cache_dir()
-    if folder is None:
-        return
+    path = _shared_path(name)
+    if path is not None:
+        _store(path, code_key(), payload)
+
+
+def _store(path: Path, key: str, payload: Any) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"{name}.pickle",
-                     pickle.dumps(code_key(), protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL)
                      + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
-        pass  # the cache is only for speed
+        pass  # a read-only home is no reason to fail: the cache is only for speed
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -91,13 +91,13 @@ def _with_claims(sliced: Sliced, rest: TripleIndex, wanted: frozenset[str],
     and the triples of each claim it holds."""
     graph = rest.copy()
     owned: dict[str, list[Triple]] = {}
-    todo = sorted(wanted)
+    todo, seen = sorted(wanted), set(wanted)
     while todo:
         iri = todo.pop()
         owned[iri] = triples = sliced.closure(iri, convert)
         graph.add_all(triples)
         for _s, _p, obj in triples:
-            if (isinstance(obj, URIRef) and str(obj) in sliced.claims
-                    and str(obj) not in owned and str(obj) not in todo):
+            if isinstance(obj, URIRef) and str(obj) in sliced.claims and str(obj) not in seen:
+                seen.add(str(obj))
                 todo.append(str(obj))
     return graph, owned
