@@ -174,7 +174,7 @@ CASES: dict[str, Case] = {
         "facts/claims.ttl: claim:controls: violation: claim has more than one dv:asOf; keep the "
         "one date the claim holds for",
         claims=('"2022-10-07"^^xsd:date', '"2022-10-07"^^xsd:date , "2023"^^xsd:gYear')),
-    "claim-as-of-datatype": Case(
+    "claim-as-of-datatype sparql": Case(
         'facts/claims.ttl: claim:us-share: violation: dv:asOf "May 2025" is not a date; type it '
         'xsd:gYear ("2025"), xsd:gYearMonth ("2025-06") or xsd:date ("2025-06-30")',
         claims=('"2025-05"^^xsd:gYearMonth', '"May 2025"')),
@@ -197,7 +197,7 @@ CASES: dict[str, Case] = {
         "facts/claims.ttl: claim:us-share: violation: the quote has no oa:hasSource; add the "
         "source it is taken from (the claim's prov:wasQuotedFrom)",
         claims=(US_SHARE_QUOTE, US_SHARE_QUOTE.replace("        oa:hasSource src:essay ;\n", ""))),
-    "QuoteLocatorShape": Case(
+    "QuoteLocatorShape sparql": Case(
         "facts/claims.ttl: claim:us-share: warning: the quote's selector has no bibo:locator; "
         'add the page or section where the quote is found, e.g. bibo:locator "p. 12"',
         claims=(US_SHARE_QUOTE, US_SHARE_QUOTE.replace("src:essay", "src:report")), exit_code=0),
@@ -220,7 +220,7 @@ CASES: dict[str, Case] = {
         "facts/claims.ttl: claim:us-share: violation: the quantity needs exactly one "
         "qudt:value; give the figure once, e.g. qudt:value 6.0E23",
         claims=("qudt:value 75 ; ", "")),
-    "QuantityShape qudt:value or": Case(
+    "QuantityShape qudt:value sparql": Case(
         'facts/claims.ttl: claim:us-share: violation: qudt:value "75" is not a number; write it '
         "as an xsd:double, xsd:decimal or xsd:integer, e.g. qudt:value 6.0E23",
         claims=("qudt:value 75 ;", 'qudt:value "75" ;')),
@@ -241,7 +241,7 @@ CASES: dict[str, Case] = {
         "lies between 0 and 100 in unit:PERCENT or between 0 and 1 in unit:UNITLESS; fix "
         "qudt:value or its unit",
         claims=("qudt:value 75 ;", "qudt:value 175 ;")),
-    "DurationShape": Case(
+    "DurationShape sparql": Case(
         "facts/claims.ttl: claim:doubling: violation: a duration (doubling time) must be "
         "positive; fix qudt:value or schema:minValue",
         claims=("qudt:value 9.5E0 ; schema:minValue 9.0E0",
@@ -306,7 +306,7 @@ CASES: dict[str, Case] = {
         files={"one.ttl": "est:pick a dv:Selection ; dv:ofMetric metric:training-compute ;\n"
                           "    dv:frontierTop 0 .\n"}),
     # --- shapes: sources --------------------------------------------------------------------
-    "SourceExistsShape": Case(
+    "SourceExistsShape sparql": Case(
         "facts/claims.ttl: claim:doubling: violation: reference to a source that does not "
         "exist: src:reprot has no dcterms:title or rdfs:label; fix the name or describe the "
         "source in facts/sources.ttl",
@@ -319,7 +319,7 @@ CASES: dict[str, Case] = {
         "facts/sources.ttl: src:report: violation: source has no dcterms:issued; add the year it "
         'was published, e.g. dcterms:issued "2024"^^xsd:gYear',
         sources=('    dcterms:issued "2024-03"^^xsd:gYearMonth .', '    rdfs:label "Trends" .')),
-    "DescribedSourceShape dcterms:issued or": Case(
+    "DescribedSourceShape dcterms:issued sparql": Case(
         'facts/sources.ttl: src:report: violation: dcterms:issued "March 2024" is not a date; '
         "type it xsd:gYear, xsd:gYearMonth or xsd:date",
         sources=('"2024-03"^^xsd:gYearMonth', '"March 2024"')),

@@ -128,11 +128,15 @@ def reference(kb: KnowledgeBase) -> list[Problem]:
                      *quote_problems(data), *value_problems(data)])
 
 
-@pytest.fixture
-def kb(make_kb: KBBuilder, tmp_path, monkeypatch: pytest.MonkeyPatch) -> KBBuilder:
+@pytest.fixture(params=["screened", "unscreened"])
+def kb(request: pytest.FixtureRequest, make_kb: KBBuilder, tmp_path,
+       monkeypatch: pytest.MonkeyPatch) -> KBBuilder:
+    """The planted knowledge base, its SPARQL constraints screened in
+    Oxigraph first whatever the number of claims, or never."""
     monkeypatch.delenv("DERIVE_NO_CACHE", raising=False)
     monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(full, "PART", 3)  # several groups, so several processes
+    monkeypatch.setattr(full, "SCREEN", 0 if request.param == "screened" else 10**9)
     return build(make_kb)
 
 

@@ -117,6 +117,15 @@ class TripleIndex:
                 for o in objects:
                     yield s, p, o
 
+    def with_predicates(self, predicates: frozenset[Node]) -> Iterator[Triple]:
+        """The triples whose predicate is one of ``predicates``, without the
+        predicate index (a scan costs less than building it, once)."""
+        for s, by_predicate in self._spo.items():
+            for p, objects in by_predicate.items():
+                if p in predicates:
+                    for o in objects:
+                        yield s, p, o
+
     def __contains__(self, pattern: object) -> bool:
         """``(s, p, o) in index``, as for an rdflib graph (None matches anything).
         Without it Python would answer by iterating over every triple."""

@@ -53,7 +53,8 @@ def shape_constraints(graph: Graph) -> list[Constraint]:
     for shape, message in sorted(graph.subject_objects(URIRef(SH + "message")), key=str):
         owner = graph.value(None, URIRef(SH + "sparql"), shape)
         if owner is not None and isinstance(shape, BNode):
-            ident = f"{_name(graph, owner)} sparql"
+            ident = _name(graph, owner)  # a property shape's name says sparql already
+            ident = ident if ident.endswith(" sparql") else f"{ident} sparql"
         else:
             ident = _name(graph, shape)
         severity = _severity(graph, shape)
@@ -84,9 +85,11 @@ def _rejects(graph: Graph, shape: Node) -> str:
     """Where the constraint applies: its targets and path, in prefixed names."""
     node = shape
     for link in ("sparql", "property"):
-        owner = graph.value(None, URIRef(SH + link), shape)
+        owner = graph.value(None, URIRef(SH + link), node)
         if owner is not None:
             node = owner
+            if link == "sparql":
+                shape = owner  # a property shape's constraint: the path is the shape's
     targets = []
     for kind, label in (("targetClass", "every"), ("targetSubjectsOf", "subjects of"),
                         ("targetObjectsOf", "objects of")):

@@ -15,8 +15,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from derive.kb import forked, fragments, store
@@ -24,12 +26,12 @@ from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import DV, PREFIXES
 from derive.kb.store import LoadedGraph
 from derive.kb.triples import Triple, TripleIndex
-from derive.validate import incremental, one_value
+from derive.validate import incremental, one_value, screen
 from derive.validate.cells import cell_problems
 from derive.validate.indexed import index_of
 from derive.validate.quotes import quote_problems
 from derive.validate.report import Problem, ValidationReport, distinct
-from derive.validate.shacl import shacl_problems, shapes_graph
+from derive.validate.shacl import owning_subject, shacl_problems
 from derive.validate.state import State, save
 from derive.validate.values import value_problems
 
@@ -51,6 +53,11 @@ SOURCE_CLASSES = (
 # one process), since each run repeats only the checks of what is not a claim.
 PART = 2000
 SPLIT = 400
+T = TypeVar("T")
+
+# Claims to validate from which the SPARQL constraints are screened first:
+# below, filling Oxigraph's store costs more than pySHACL saves.
+SCREEN = 400
 
 
 def run(kb: KnowledgeBase, state: State | None, context: str, stamps: dict[str, str],
@@ -58,29 +65,43 @@ def run(kb: KnowledgeBase, state: State | None, context: str, stamps: dict[str, 
     """Validate ``kb``; with a ``state`` of an earlier run, only the claims that
     may have changed are run through the shapes again. ``parse`` gives the
     files' triple index when the caller shares one parse (else they are parsed)."""
-    data = parse() if parse is not None else store.load_index(
-        kb, each=fragments.Keeper(kb).add)  # the next change then parses only what changed
-    shapes = shapes_graph(kb)
+    found = screen.of(kb)
+    collector = None
+    if parse is not None:
+        data = parse()
+    else:
+        collector = screen.Collector(found)
+        keeper = fragments.Keeper(kb)  # the next change then parses only what changed
+
+        def each(path: Path, quads: list[Any] | None, triples: list[Triple]) -> None:
+            keeper.add(path, quads, triples)
+            collector.add(path, quads, triples)
+
+        data = store.load_index(kb, each=each)
     claims = incremental.claims_of(data.graph)  # type: ignore[arg-type]
     # a claim's digest as the fragments keep it (the sliced revalidation
     # compares with it), where the parse kept them
     kept_digests = fragments.claim_digests(kb)
     if state is None:
         digests = {**incremental.digests(data, skip=frozenset(kept_digests)), **kept_digests}
-        groups = incremental.parts(claims, _part_size(len(claims)))
-        shacl = shacl_in_parts(data, shapes, claims, groups)
-        quotes = quote_problems(data)
+        affected, earlier, earlier_quotes = claims, [], []
     else:
         affected, digests = incremental.affected_claims(data, state, stamps, claims)
         digests.update(kept_digests)
-        groups = incremental.parts(affected, _part_size(len(affected)))
-        shacl = [*incremental.kept_problems(state, affected, claims),
-                 *shacl_in_parts(data, shapes, claims, groups)]
-        quotes = [*incremental.kept_problems(state, affected, claims, state.quotes),
-                  *quote_problems(data, skip=claims - affected)]
+        earlier = incremental.kept_problems(state, affected, claims)
+        earlier_quotes = incremental.kept_problems(state, affected, claims, state.quotes)
+    groups = incremental.parts(affected, _part_size(len(affected)))
+
+    def beside() -> tuple[list[Problem], list[Problem]]:
+        """The checks in plain Python, run while the workers run pySHACL."""
+        return (quote_problems(data, skip=claims - affected),
+                [*value_problems(data), *cell_problems(data)])
+
+    found_shacl, (found_quotes, checked) = shacl_in_parts(
+        data, found, claims, groups, collected=collector, meanwhile=beside)
+    shacl, quotes = [*earlier, *found_shacl], [*earlier_quotes, *found_quotes]
     report = ValidationReport(
-        problems=distinct([*one_value.merged(shacl, data), *quotes, *value_problems(data),
-                           *cell_problems(data)]),
+        problems=distinct([*one_value.merged(shacl, data), *quotes, *checked]),
         claims=_count_instances(data.graph, (DV + "Claim",)),
         sources=_count_instances(data.graph, SOURCE_CLASSES),
     )
@@ -97,48 +118,99 @@ def _part_size(claims: int) -> int:
     return min(PART, -(-claims // cores))
 
 
-def shacl_in_parts(data: LoadedGraph, shapes: Graph, claims: frozenset[str],
+def shacl_in_parts(data: LoadedGraph, found: screen.Screen, claims: frozenset[str],
                    groups: list[frozenset[str]],
                    parts: tuple[TripleIndex, dict[str, list[Triple]]] | None = None,
-                   ) -> list[Problem]:
+                   collected: screen.Collector | None = None,
+                   meanwhile: Callable[[], T] = lambda: None,  # type: ignore[assignment,return-value]
+                   ) -> tuple[list[Problem], T]:
     """The shapes over each group of claims (with every non-claim triple), in
-    parallel processes when there are several groups and cores. ``parts``:
-    the triples no claim owns and each claim's, when the caller has them
-    apart (else ``data`` is split here)."""
+    parallel processes when there are several groups and cores, and what
+    ``meanwhile`` returns, run in this process beside them. ``parts``: the
+    triples no claim owns and each claim's, when the caller has them apart
+    (else each process gathers its own claims' triples).
+
+    From SCREEN claims on, the SPARQL constraints are first screened in
+    Oxigraph (``derive.validate.screen``; ``collected``: the collector that
+    filled a store as the files were parsed, if one did): the
+    groups run without them, and the claims that may fail one (and the
+    non-claim triples, if a node of theirs may) run again with every shape.
+    The screen runs before the workers start, so that they do not inherit
+    its store."""
     if parts is None:
-        wanted = frozenset().union(*groups)
-        triples, owned = incremental.split(data.graph, claims, wanted)  # type: ignore[arg-type]
+        triples, owned = incremental.split(data.graph, claims, frozenset())  # type: ignore[arg-type]
         rest = index_of(triples)
     else:
         rest, owned = parts
-    workers = min(len(groups), os.cpu_count() or 1)
+    jobs = [(group, True) for group in groups]  # (claims, with every shape)
+    if sum(map(len, groups)) >= SCREEN and found.checks:
+        nodes = screen.flagged(found, data.graph, collected)
+        jobs = [(group, False) for group in groups] + _suspects(
+            data.graph, groups, claims, owned, nodes)  # type: ignore[arg-type]
+    elif collected is not None:
+        collected.take()  # not needed: let it go before the workers start
+    workers = min(len(jobs), os.cpu_count() or 1)
     global _SHARED
-    _SHARED = (data, shapes, rest, owned, claims)  # inherited by forked workers
+    _SHARED = (data, found, rest, owned, claims)  # inherited by forked workers
     try:
         # A daemonic process (a query's forked evaluator, which fills the
         # store and so validates) may not start processes of its own.
         if (workers <= 1 or multiprocessing.current_process().daemon
                 or "fork" not in multiprocessing.get_all_start_methods()):
-            return [p for group in groups for p in _shacl_job(group)]
+            return [p for job in jobs for p in _shacl_job(job)], meanwhile()
         rest.prepare()  # its indexes, built once and shared with every worker
         with forked.shared_after_fork():  # the workers start here
             pool = multiprocessing.get_context("fork").Pool(workers)
         with pool:
-            found = pool.map(_shacl_job, groups, chunksize=1)
+            pending = pool.map_async(_shacl_job, jobs, chunksize=1)
+            extra = meanwhile()
+            done = [p for problems in pending.get() for p in problems]
     finally:
         _SHARED = None
-    return [p for problems in found for p in problems]
+    return done, extra
 
 
-_SHARED: tuple[LoadedGraph, Graph, TripleIndex, dict[str, list[Triple]],
+def _suspects(graph: TripleIndex, groups: list[frozenset[str]], claims: frozenset[str],
+              owned: dict[str, list[Triple]], nodes: set[Node]
+              ) -> list[tuple[frozenset[str], bool]]:
+    """The runs with every shape that screening ``nodes`` calls for. A node
+    may fail where it is a focus node: a claim or its blank node, in its
+    claim's group; anything else (a source, a literal) in the non-claim
+    triples and in the group of every claim that refers to it."""
+    owner_of = {s: iri for iri, triples in owned.items() for s, _p, _o in triples
+                if isinstance(s, BNode)}
+
+    def owner(node: Node) -> str | None:
+        if isinstance(node, BNode):
+            node = owner_of.get(node) or owning_subject(graph, node)  # type: ignore[arg-type]
+        return str(node) if isinstance(node, URIRef) and str(node) in claims else None
+
+    suspect: set[str] = set()
+    rest = False
+    for node in nodes:
+        found = owner(node)
+        if found is not None:
+            suspect.add(found)
+            continue
+        rest = True
+        suspect.update(o for o in map(owner, graph.subjects(None, node)) if o is not None)
+    wanted = frozenset().union(*groups) & suspect
+    if not (wanted or rest):
+        return []
+    return [(group, True) for group in incremental.parts(wanted, PART)]
+
+
+_SHARED: tuple[LoadedGraph, screen.Screen, TripleIndex, dict[str, list[Triple]],
                frozenset[str]] | None = None
 
 
-def _shacl_job(group: frozenset[str]) -> list[Problem]:
+def _shacl_job(job: tuple[frozenset[str], bool]) -> list[Problem]:
     assert _SHARED is not None
-    data, shapes, rest, owned, claims = _SHARED
+    data, found, rest, owned, claims = _SHARED
+    group, every = job
     graph = incremental.assemble(data.graph, rest, owned, group, claims)  # type: ignore[arg-type]
-    return shacl_problems(LoadedGraphView(graph, data), shapes)  # type: ignore[arg-type]
+    return shacl_problems(LoadedGraphView(graph, data),  # type: ignore[arg-type]
+                          found.shapes if every else found.core)
 
 
 class LoadedGraphView:

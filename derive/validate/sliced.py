@@ -21,12 +21,11 @@ from derive.kb.fragments import Sliced
 from derive.kb.namespaces import DV, PREFIXES, expand
 from derive.kb.store import LoadedGraph
 from derive.kb.triples import Converter, Triple, TripleIndex
-from derive.validate import incremental, one_value
+from derive.validate import incremental, one_value, screen
 from derive.validate.cells import cell_problems
 from derive.validate.full import SOURCE_CLASSES, _count_instances, _part_size, shacl_in_parts
 from derive.validate.quotes import quote_problems
 from derive.validate.report import Problem, ValidationReport, distinct
-from derive.validate.shacl import shapes_graph
 from derive.validate.state import State, save
 from derive.validate.values import value_problems
 
@@ -66,9 +65,8 @@ def run(sliced: Sliced, state: State, context: str, stamps: dict[str, str]) -> V
         iri = expand(problem.focus)
         return iri in claims and iri not in affected
 
-    shapes = shapes_graph(kb)
     groups = incremental.parts(frozenset(affected), _part_size(len(affected)))
-    shacl = [p for p in shacl_in_parts(data, shapes, present, groups, (rest, owned))
+    shacl = [p for p in shacl_in_parts(data, screen.of(kb), present, groups, (rest, owned))[0]
              if not kept(p)]
     quotes = [p for p in quote_problems(data, skip=present - affected) if not kept(p)]
     found = [p for p in (*one_value.merged(shacl, data), *quotes, *value_problems(data),
