@@ -90,6 +90,9 @@ BAD = {
                                 metric="metric:training-compute-doubling-time"),
     "about-nothing": figure("about-nothing").replace("ent:place", "src:told"),
     "metric-nothing": figure("metric-nothing", metric="ent:place"),
+    # pyoxigraph refuses the language tag (rdflib accepts it): the file is read by rdflib
+    "odd-language": figure("odd-language").replace(
+        "dv:QuantitativeClaim ;", 'dv:QuantitativeClaim ; rdfs:label "odd"@A ;'),
     "missing-source": figure("missing-source", 'dv:asOf "2025"^^xsd:gYear ; prov:wasQuotedFrom '
                              'src:nowhere ; ' + quoted("src:nowhere", "x", "p. 2")),
     # The selection shape: selections are not claims, and are checked all the same.
@@ -156,6 +159,18 @@ def test_every_shape_is_violated(kb) -> None:
 def test_parallel_groups_report_what_one_run_reports(kb) -> None:
     root = KnowledgeBase(kb.root)
     assert validate(root, incremental=False).problems == reference(root)
+
+
+def test_a_literal_where_a_source_belongs(kb) -> None:
+    """A literal may fail a screened constraint; the screen cannot tell which
+    literal of the graph it is, so every claim runs with every shape."""
+    kb.write("literal.ttl", figure("literal-source", 'dv:asOf "2025"^^xsd:gYear ; '
+                                   'prov:wasQuotedFrom "A report" ; '
+                                   + quoted('"A report"', "x", "p. 3")))
+    root = KnowledgeBase(kb.root)
+    found = validate(root, incremental=False).problems
+    assert found == reference(root)
+    assert any(p.focus == "claim:literal-source" and "does not exist" in p.message for p in found)
 
 
 def touch(path) -> None:

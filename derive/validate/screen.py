@@ -17,10 +17,11 @@ shape).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef, Variable
@@ -91,23 +92,25 @@ class Collector:
     them is kept (a third of a kilobyte each)."""
 
     def __init__(self, found: Screen) -> None:
+        self._predicates = found.predicates
         self._wanted = (None if found.predicates is None
                         else {ox.NamedNode(str(p)) for p in found.predicates})
-        self.store = ox.Store()
+        self.store: Any = ox.Store()
+        self.unsure: set[Node] = set()  # subjects of triples pyoxigraph cannot hold
 
     def add(self, _path: object, quads: list[Any] | None, triples: list[Triple]) -> None:
         """Add a parsed file's quads (``store.load_index``'s ``each``)."""
         if quads is None:  # a file rdflib's parser read
-            quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
-        wanted = self._wanted
-        self.store.bulk_extend(quads if wanted is None else
-                               [q for q in quads if q.predicate in wanted])
+            quads = _converted(_wanted(triples, self._predicates), {}, self.unsure)
+        elif self._wanted is not None:
+            quads = [q for q in quads if q.predicate in self._wanted]
+        self.store.bulk_extend(quads)
 
-    def take(self) -> Any:
-        """The store, which the collector no longer holds (so that it is
-        freed once screened, before workers are forked)."""
-        store, self.store = self.store, None
-        return store
+    def take(self) -> tuple[Any, set[Node]]:
+        """The store and the unsure subjects, which the collector no longer
+        holds (so that the store is freed once screened, before workers fork)."""
+        found, self.store = (self.store, self.unsure), None
+        return found
 
 
 def screen(shapes: Graph) -> Screen:
@@ -117,13 +120,12 @@ def screen(shapes: Graph) -> Screen:
     for shape, constraint in shapes.subject_objects(URIRef(SH + "sparql")):
         text = _query(shapes, constraint)
         owners = _focus_shapes(shapes, shape)
-        algebra = _algebra(text) if text is not None and owners else None
-        if algebra is None or Variable("this") not in (_bound(algebra["p"]) or ()):
+        named = _analysed(text) if text is not None and owners else False
+        if named is False:
             continue
         targets = tuple(sorted({(str(p)[len(SH):], o) for owner in owners
                                 for p in _TARGETS for o in shapes.objects(owner, p)}))
         screened.append((shape, constraint, Check(text, targets)))  # type: ignore[arg-type]
-        named = _iris(algebra)
         predicates = None if predicates is None or named is None else predicates | named
     if not screened:
         return Screen(shapes, shapes, ())
@@ -148,27 +150,21 @@ def screen(shapes: Graph) -> Screen:
 
 
 def flagged(found: Screen, graph: TripleIndex | Graph, collected: Collector | None = None
-            ) -> set[Node]:
+            ) -> set[Node] | None:
     """Every focus node of a screened constraint that its query, run over
     ``graph`` with ``$this`` free, binds ``$this`` to: all it may fail on.
+    None when a literal may fail one (a literal where a source belongs):
+    Oxigraph rewrites literals in canonical form, so which literal of the
+    graph it is cannot be told, and every node must be run with every shape.
     ``collected``: the ``Collector`` that filled a store as the files of
     ``graph`` were parsed, if one did (else only the triples whose predicate
     a query names are put in a store here)."""
     if not found.checks:
         return set()
-    store = collected.take() if collected is not None else None
+    store, unsure = collected.take() if collected is not None else (None, set())
     if store is None:
-        memo: dict[Node, Any] = {}
-
-        def term(node: Node) -> Any:
-            converted = memo.get(node)
-            if converted is None:
-                converted = memo[node] = to_ox(node)
-            return converted
-
         store = ox.Store()
-        store.bulk_extend(ox.Quad(term(s), term(p), term(o))
-                          for s, p, o in _with_predicates(graph, found.predicates))
+        store.bulk_extend(_converted(_with_predicates(graph, found.predicates), {}, unsure))
     nodes: set[Node] = set()
     for check in found.checks:
         for row in store.query(check.query):  # type: ignore[union-attr]
@@ -179,10 +175,34 @@ def flagged(found: Screen, graph: TripleIndex | Graph, collected: Collector | No
             elif isinstance(this, ox.BlankNode):
                 node = BNode(this.value)
             else:
-                continue  # a literal is no focus node of these targets
+                return None
             if node not in nodes and _is_focus(graph, node, check.targets):
                 nodes.add(node)
-    return nodes
+    return nodes | unsure  # a triple the store could not hold may fail anything
+
+
+def _converted(triples: Iterable[Triple], memo: dict[Node, Any], unsure: set[Node]
+               ) -> Iterable[Any]:
+    """``triples`` as pyoxigraph's quads; the subject of one with a term
+    pyoxigraph refuses (a language tag rdflib accepts) goes to ``unsure``."""
+    for triple in triples:
+        terms = []
+        for term in triple:
+            converted = memo.get(term)
+            if converted is None:
+                try:
+                    converted = memo[term] = to_ox(term)
+                except ValueError:
+                    break
+            terms.append(converted)
+        if len(terms) < 3:
+            unsure.add(triple[0])
+            continue
+        yield ox.Quad(*terms)
+
+
+def _wanted(triples: list[Triple], predicates: frozenset[URIRef] | None) -> Iterable[Triple]:
+    return iter(triples) if predicates is None else (t for t in triples if t[1] in predicates)
 
 
 def _is_focus(graph: TripleIndex | Graph, node: Node, targets: tuple[tuple[str, Node], ...]
@@ -250,15 +270,21 @@ def _targeted(shapes: Graph, shape: Node) -> bool:
     return any(shapes.value(shape, target) is not None for target in _TARGETS)
 
 
-def _algebra(text: str) -> Any:
-    """rdflib's algebra of the query, or None when rdflib refuses it (pySHACL
-    then runs it and says why)."""
+@functools.lru_cache(maxsize=64)
+def _analysed(text: str) -> frozenset[URIRef] | Literal[False] | None:
+    """Whether the query may be screened (False if not) and, if so, the IRIs
+    it names (None: a pattern's predicate is a variable). Kept per process:
+    rdflib's parser takes a twentieth of a second a query."""
     from rdflib.plugins.sparql import prepareQuery
 
     try:
-        return prepareQuery(text).algebra
-    except Exception:
-        return None
+        algebra = prepareQuery(text).algebra
+    except Exception:  # rdflib refuses it: pySHACL runs it, and says why
+        return False
+    if Variable("this") not in (_bound(algebra["p"]) or ()):
+        return False
+    named = _iris(algebra)
+    return None if named is None else frozenset(named)
 
 
 def _iris(node: Any) -> set[URIRef] | None:

@@ -4,6 +4,7 @@ the IRI that owns the offending node, with the property path spelled out."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -69,21 +70,24 @@ def _prepared_query_view(graph: Graph) -> Graph:
 
     pySHACL runs a SPARQL constraint once per focus node with the same text and
     a different ``$this`` binding; rdflib would parse the text every time,
-    which costs far more than evaluating it.
+    which costs far more than evaluating it. The parsed texts are kept for
+    the process: each run of the shapes would parse them again.
     """
-    prepared_queries: dict[str, Any] = {}
-
     class PreparedQueryGraph(Graph):
         def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
             if isinstance(query_object, str):
-                if query_object not in prepared_queries:
-                    prepared_queries[query_object] = prepareQuery(query_object)
-                query_object = prepared_queries[query_object]
+                query_object = _prepared(query_object)
             return super().query(query_object, *args, **kwargs)
 
     view = PreparedQueryGraph(store=graph.store, identifier=graph.identifier)
     view.namespace_manager = graph.namespace_manager
     return view
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(text: str) -> Any:
+    """A SPARQL text parsed once per process (and inherited by forked workers)."""
+    return prepareQuery(text)
 
 
 def _results(results: Graph) -> Iterator[Node]:
