@@ -9,6 +9,7 @@ load errors.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -88,4 +89,10 @@ def main() -> None:
     # are vectors, not matrices, and a process with one thread may fork safely
     # (a query's bounded child, validating beside compiling after a change).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # A command holds millions of long-lived objects (parsed triples, the
+    # fragments of a large knowledge base); at the default thresholds the
+    # collector scans them all again and again: a one-claim revalidation at
+    # 100,000 claims spent 0.35 s of its 2.3 s in it. Cycles are still
+    # collected, a hundred times less often.
+    gc.set_threshold(100_000, 50, 100)
     sys.exit(run_guarded(cli))
