@@ -136,11 +136,11 @@ def shacl_in_parts(data: LoadedGraph, found: screen.Screen, claims: frozenset[st
 
     From SCREEN claims on, the SPARQL constraints are first screened in
     Oxigraph (``derive.validate.screen``; ``collected``: the collector that
-    filled a store as the files were parsed, if one did): the
-    groups run without them, and the claims that may fail one (and the
-    non-claim triples, if a node of theirs may) run again with every shape.
-    The screen runs before the workers start, so that they do not inherit
-    its store."""
+    filled a store as the files were parsed, if one did): the claims that
+    may fail one (and the non-claim triples, if a node of theirs may) run
+    with every shape, the others without the screened constraints. The
+    screen runs before the workers start, so that they do not inherit its
+    store."""
     if parts is None:
         triples, owned = incremental.split(data.graph, claims, frozenset())  # type: ignore[arg-type]
         rest = index_of(triples)
@@ -189,7 +189,7 @@ def _suspects(graph: TripleIndex, claims: frozenset[str], owned: dict[str, list[
     is a focus node: a claim or its blank node, in its claim's run; anything
     else (a source, say) in the non-claim triples and in the run of every
     claim that refers to it."""
-    owner_of = {s: iri for iri, triples in owned.items() for s, _p, _o in triples
+    owner_of = {s: URIRef(iri) for iri, triples in owned.items() for s, _p, _o in triples
                 if isinstance(s, BNode)}
 
     def owner(node: Node) -> str | None:
