@@ -57,11 +57,11 @@ SPLIT = 400
 T = TypeVar("T")
 GROUPS_PER_WORKER = 4
 
-# Claims to validate from which the SPARQL constraints are screened first.
-# Even for one claim, filling Oxigraph's store with the triples the queries
-# read (50 ms for the non-claim triples of 100,000 claims) costs less than
-# pySHACL's parsing its SPARQL constraints (a twentieth of a second each).
-SCREEN = 0
+# Whether the SPARQL constraints are screened first (the tests also run
+# without). Even for one claim, filling Oxigraph's store with the triples the
+# queries read (50 ms for the non-claim triples of 100,000 claims) costs less
+# than pySHACL's parsing its SPARQL constraints (a twentieth of a second each).
+SCREEN = True
 
 
 def run(kb: KnowledgeBase, state: State | None, context: str, stamps: dict[str, str],
@@ -134,7 +134,7 @@ def shacl_in_parts(data: LoadedGraph, found: screen.Screen, claims: frozenset[st
     triples no claim owns and each claim's, when the caller has them apart
     (else each process gathers its own claims' triples).
 
-    From SCREEN claims on, the SPARQL constraints are first screened in
+    With SCREEN, the SPARQL constraints are first screened in
     Oxigraph (``derive.validate.screen``; ``collected``: the collector that
     filled a store as the files were parsed, if one did): the claims that
     may fail one (and the non-claim triples, if a node of theirs may) run
@@ -147,7 +147,7 @@ def shacl_in_parts(data: LoadedGraph, found: screen.Screen, claims: frozenset[st
     else:
         rest, owned = parts
     jobs = [(group, True) for group in groups]  # (claims, with every shape)
-    if sum(map(len, groups)) >= SCREEN and found.checks:
+    if SCREEN and found.checks:
         nodes = screen.flagged(found, data.graph, collected)
         if nodes is not None:  # else a literal may fail: every shape everywhere
             suspect, rest_suspect = _suspects(data.graph, claims, owned, nodes)  # type: ignore[arg-type]

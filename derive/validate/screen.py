@@ -31,8 +31,8 @@ from rdflib.term import Node
 from derive.kb import cache
 from derive.kb.locate import KnowledgeBase, stamp
 from derive.kb.namespaces import PREFIXES
+from derive.kb.store import load
 from derive.kb.triples import Triple, TripleIndex, to_ox
-from derive.validate.shacl import shapes_graph
 
 SH = PREFIXES["sh"]
 RDF_TYPE = URIRef(PREFIXES["rdf"] + "type")
@@ -74,13 +74,16 @@ class Screen:
 
 
 def of(kb: KnowledgeBase) -> Screen:
-    """``screen`` of ``kb``'s shapes, kept in the cache under their files'
-    stamps (rdflib's SPARQL parser takes 0.4 s over the queries)."""
+    """``screen`` of ``kb``'s shapes (``ontology/shapes*.ttl``), kept in the
+    cache under their files' stamps: parsing the shapes into rdflib's store
+    takes a tenth of a second, and rdflib's SPARQL parser 0.4 s over the
+    queries. Raises ``LoadError``, naming the file, if a shapes file cannot
+    be parsed."""
     key = f"{cache.code_key()}:{stamp(kb.shapes_files())}"
     found = cache.read(kb, "screen", key=key)
     if isinstance(found, Screen):
         return found
-    found = screen(shapes_graph(kb))
+    found = screen(load(kb, kb.shapes_files()).graph)
     cache.write(kb, found, "screen", key=key)
     return found
 

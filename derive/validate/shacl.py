@@ -16,10 +16,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from derive.errors import LoadError
-from derive.kb import cache
-from derive.kb.locate import KnowledgeBase, stamp
 from derive.kb.namespaces import PREFIXES, short
-from derive.kb.store import LoadedGraph, load
+from derive.kb.store import LoadedGraph
 from derive.validate.report import Problem
 
 SH = PREFIXES["sh"]
@@ -29,19 +27,6 @@ SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "In
 
 _IRI = re.compile(r"<?(https?://[^\s<>\"{},;()]*[^\s<>\"{},;().])>?")
 _NUMERIC = {PREFIXES["xsd"] + t for t in ("double", "decimal", "integer", "float")}
-
-
-def shapes_graph(kb: KnowledgeBase) -> Graph:
-    """The shapes (``ontology/shapes*.ttl``) as an rdflib graph, kept in the
-    cache under their files' stamps: parsing them into rdflib's store costs
-    a tenth of a second, a twentieth of revalidating one claim."""
-    key = f"{cache.code_key()}:{stamp(kb.shapes_files())}"
-    found = cache.read(kb, "shapes", key=key)
-    if isinstance(found, Graph):
-        return found
-    graph = load(kb, kb.shapes_files()).graph  # raises LoadError, naming the file
-    cache.write(kb, graph, "shapes", key=key)
-    return graph
 
 
 def shacl_problems(data: LoadedGraph, shapes: Graph) -> list[Problem]:
