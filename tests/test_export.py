@@ -10,6 +10,7 @@ import io
 import json
 import socket
 import warnings
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,8 +20,9 @@ import pytest
 from bibtexparser import middlewares
 from click.testing import Result
 from conftest import PROJECT, KBBuilder
-from rdflib import XSD, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, XSD, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.term import Node
 
 from derive.api.graph_exports import full_graph
 from derive.engine.compiled import load
@@ -158,14 +160,21 @@ def _nanopubs(text: str) -> Iterator[tuple[URIRef, ConjunctiveGraph]]:
     """Each nanopublication of a TriG document as the graph the nanopub package reads."""
     data = Dataset()
     data.parse(data=text, format="trig")
-    for graph in data.graphs():
-        for uri in graph.subjects(None, NP.Nanopublication):
+    # one pass over the quads: asking the dataset for each graph in turn takes
+    # 22 s for the shipped knowledge base's 1,406 nanopublications
+    triples: dict[Node, list[tuple[Node, Node, Node]]] = defaultdict(list)
+    for s, p, o, g in data.quads():
+        triples[g].append((s, p, o))
+    for head, held in triples.items():
+        for uri in {s for s, p, o in held if p == RDF.type and o == NP.Nanopublication}:
             one = ConjunctiveGraph()
-            names = [graph.identifier, *(graph.value(uri, p) for p in (
+            links = {p: o for s, p, o in held if s == uri}
+            names = [head, *(links.get(p) for p in (
                 NP.hasAssertion, NP.hasProvenance, NP.hasPublicationInfo))]
             for name in names:
-                for triple in data.graph(name):
-                    one.get_context(name).add(triple)
+                context = one.get_context(name)
+                for triple in triples.get(name, ()):
+                    context.add(triple)
             yield uri, one  # type: ignore[misc]
 
 
@@ -188,10 +197,15 @@ def test_every_nanopub_is_well_formed_for_the_nanopub_package(
     lib = _library()
     found = dict(_nanopubs(exported("nanopub")))
     claims = model().claims
+    # The package checks a nanopublication in about 20 ms: every one of the
+    # essay's claims and every result, and one in ten of the imported table
+    # rows (one code path writes them all; checking all 1,336 takes 30 s).
+    imported = sorted(u for u in found if "/np/claim/epoch-" in u)
+    checked = [u for u in found if u not in set(imported)] + imported[::10]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        for graph in found.values():
-            assert lib.Nanopub(rdf=graph).is_valid  # type: ignore[attr-defined]
+        for uri in checked:
+            assert lib.Nanopub(rdf=found[uri]).is_valid, uri  # type: ignore[attr-defined]
     claim_pubs = [u for u in found if "/np/claim/" in u]
     result_pubs = [u for u in found if "/np/result/" in u]
     assert len(claim_pubs) == len(claims)

@@ -42,11 +42,16 @@ GOOD = r"""
 
 @pytest.fixture
 def kb(tmp_path: Path) -> Path:
-    """A copy of the shipped knowledge base (the real sources, the real shapes)."""
+    """A copy of the shipped knowledge base (the real sources, the real shapes),
+    less the 1,253 rows imported from the notable-models table and the trends
+    fitted to them: every command here starts on its copy from cold, and with
+    those rows these tests took 160 s instead of 21 s."""
     root = tmp_path / "kb"
     shutil.copytree(PROJECT / "ontology", root / "ontology")
     shutil.copytree(PROJECT / "facts", root / "facts")
     shutil.copytree(PROJECT / "data", root / "data")  # the tables imported facts quote
+    (root / "facts" / "imported" / "epoch_notable_ai_models.ttl").unlink()
+    (root / "facts" / "estimates-data.ttl").unlink()
     return root
 
 
