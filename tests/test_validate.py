@@ -339,6 +339,51 @@ def test_quote_check_ignores_whitespace(make_kb: KBBuilder) -> None:
     assert report.conforms and report.problems == []
 
 
+MANY_QUOTES_TEXT = """\
+Huawei's Ascend 910B (华为昇腾) ships in 2024 😀 and again in 2025.
+abcabcabd: the  runs   of
+whitespace count as one space; naïve café, e\u0301 composed apart.
+"""
+# Enough good quotes from one text that it is searched with one automaton
+# (derive.validate.quotes.occurring), whatever the case adds.
+FILLER = ["Huawei's Ascend 910B", "(华为昇腾)", "ships in 2024", "2024 😀 and", "and again",
+          "in 2025.", "abcabcabd", "the runs of whitespace", "naïve café", "e\u0301 composed"]
+
+
+def _turtle_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # Turtle's escapes for these strings
+
+
+@pytest.mark.parametrize("quote, verbatim", [
+    pytest.param("Ascend 910B (华为昇腾) ships", True, id="cjk"),
+    pytest.param("😀 and again", True, id="astral-character"),
+    pytest.param("😀 und again", False, id="astral-then-wrong"),
+    pytest.param("abcabd", True, id="overlapping-prefix"),
+    pytest.param("abcabcabc", False, id="overlapping-not-there"),
+    pytest.param("910B", True, id="inside-another-quote"),
+    pytest.param("runs of\nwhitespace   count", True, id="whitespace-differs"),
+    pytest.param("naive café", False, id="accent-dropped"),
+    pytest.param("é composed", False, id="composed-where-text-decomposes"),
+    pytest.param("in 2026.", False, id="one-character-off"),
+])
+def test_many_quotes_from_one_text(make_kb: KBBuilder, quote: str, verbatim: bool) -> None:
+    claims = "".join(f"""
+claim:q{i} a dv:QualitativeClaim ;
+    dv:about ent:export-controls ;
+    dv:statement "a statement" ;
+    dv:asOf "2025"^^xsd:gYear ;
+    prov:wasQuotedFrom src:essay ;
+    dv:quote [ a oa:SpecificResource ;
+        oa:hasSource src:essay ;
+        oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact {_turtle_string(text)} ] ] .
+""" for i, text in enumerate([quote, *FILLER]))
+    kb = build(make_kb, claims=claims)
+    kb.write("texts/essay.txt", MANY_QUOTES_TEXT, prologue=False)
+    report = validate(KnowledgeBase(kb.root), incremental=False)
+    assert [(p.focus, p.path) for p in report.problems] == (
+        [] if verbatim else [("claim:q0", "dv:quote/oa:hasSelector/oa:exact")])
+
+
 def test_metric_without_allowed_unit(make_kb: KBBuilder, invoke: Callable[..., Result]) -> None:
     extra = 'metric:mystery a dv:Metric ; rdfs:label "mystery"@en .\n'
     result = invoke("validate", kb=build(make_kb, extra=extra))
