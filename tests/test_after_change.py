@@ -68,6 +68,34 @@ def test_forked_work_returns_its_value_or_says_it_failed(work: str, expected: st
                       f"print(pending.result() if pending else 'not forked')") == expected
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="nothing is forked on one core")
+@pytest.mark.parametrize(("fails_in_child", "expected"), [
+    (False, "[1, 2, 3] child"),
+    (True, "[1, 2, 3] here"),  # each job failed in its child, so it was done here
+], ids=["done-in-children", "failed-children-done-here"])
+def test_jobs_beside_are_all_done_in_order(tmp_path: Path, fails_in_child: bool,
+                                           expected: str) -> None:
+    out = tmp_path / "out.txt"
+    code = f"""
+import os
+from pathlib import Path
+from derive.kb import forked
+parent, out = os.getpid(), Path({str(out)!r})
+def job(n):
+    if os.getpid() != parent and {fails_in_child}:
+        raise RuntimeError("in the child")
+    with out.open("a") as f:
+        f.write(f"{{n}} {{'here' if os.getpid() == parent else 'child'}}\\n")
+beside = forked.OneBeside()
+for n in (1, 2, 3):
+    beside.run(lambda n=n: job(n))
+beside.wait()
+lines = out.read_text().split()
+print([int(x) for x in lines[::2]], set(lines[1::2]).pop())
+"""
+    assert run_python(code) == expected
+
+
 def test_nothing_is_forked_from_a_process_with_other_threads() -> None:
     import threading
 

@@ -83,7 +83,10 @@ def _parse(kb: KnowledgeBase) -> LoadedGraph:
     # the cache boundary: rdflib and pyoxigraph on a miss only
     from derive.kb import fragments, store
 
-    return store.load_index(kb, each=fragments.Keeper(kb).add)
+    keeper = fragments.Keeper(kb)
+    data = store.load_index(kb, each=keeper.add)
+    keeper.done()
+    return data
 
 
 def _slices(kb: KnowledgeBase) -> Sliced | None:

@@ -70,6 +70,44 @@ def start(work: Callable[[], T]) -> Pending[T] | None:
     return Pending(process, reader)
 
 
+class OneBeside:
+    """Jobs that return nothing (writing a cache file), each run in a forked
+    child while the caller goes on, one child at a time: a job waits for the
+    one before it, so with the caller that makes two busy cores. A child
+    that fails, or a process that may not fork, has the job done here
+    (where any error shows as it always would)."""
+
+    def __init__(self) -> None:
+        self._running: tuple[Any, Callable[[], None]] | None = None
+
+    def run(self, job: Callable[[], None]) -> None:
+        self.wait()
+        if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon \
+                or not single_threaded():
+            job()
+            return
+        process = multiprocessing.get_context("fork").Process(target=_job, args=(job,))
+        with shared_after_fork():
+            process.start()
+        self._running = (process, job)
+
+    def wait(self) -> None:
+        """Return once the last job is done (here, if its child failed)."""
+        if self._running is None:
+            return
+        (process, job), self._running = self._running, None
+        process.join()
+        if process.exitcode != 0:
+            job()
+
+
+def _job(job: Callable[[], None]) -> None:
+    try:
+        job()
+    except BaseException:
+        os._exit(1)  # no traceback: the caller does the job again
+
+
 @contextlib.contextmanager
 def shared_after_fork() -> Iterator[None]:
     """Fork inside this block to keep the parent's objects shared with the child.

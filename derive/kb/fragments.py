@@ -34,7 +34,7 @@ from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from derive.errors import DeriveError
-from derive.kb import cache
+from derive.kb import cache, forked
 from derive.kb.locate import KnowledgeBase, stamp
 from derive.kb.model import Claim, Model
 from derive.kb.namespaces import DV, PREFIXES
@@ -294,13 +294,17 @@ def _fragment(display: str, quads: list[Any] | None, triples: list[Any],
 
 class Keeper:
     """Keeps each facts file's fragment while a whole parse reads the files
-    (the ontology first, as ``KnowledgeBase.data_files`` lists them)."""
+    (the ontology first, as ``KnowledgeBase.data_files`` lists them). Each
+    fragment is made and written in a forked child while the next file is
+    parsed: at 100,000 synthetic claims making them took 17 s of the 30 s a
+    parse took in one process. ``done`` waits for the last."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.context = ontology_context(kb) if cache.cache_dir() is not None else None
         self.ontology: dict[str, list[Any]] = {}
         self.classes: frozenset[str] | None = None
+        self._beside = forked.OneBeside()
 
     def add(self, path: Path, quads: list[Any] | None, triples: list[Any]) -> None:
         if self.context is None:
@@ -313,7 +317,13 @@ class Keeper:
             return
         if self.classes is None:
             self.classes = claim_classes(self.ontology)
-        keep(self.kb, path, _fragment(display, quads, triples, self.classes), self.context)
+        classes, context = self.classes, self.context
+        self._beside.run(lambda: keep(self.kb, path, _fragment(display, quads, triples, classes),
+                                      context))
+
+    def done(self) -> None:
+        """Return once every fragment is kept."""
+        self._beside.wait()
 
 
 # ---- the cache of fragments

@@ -82,6 +82,7 @@ def run(kb: KnowledgeBase, state: State | None, context: str, stamps: dict[str, 
             collector.add(path, quads, triples)
 
         data = store.load_index(kb, each=each)
+        keeper.done()
     claims = incremental.claims_of(data.graph)  # type: ignore[arg-type]
     # a claim's digest as the fragments keep it (the sliced revalidation
     # compares with it), where the parse kept them
