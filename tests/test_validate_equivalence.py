@@ -161,6 +161,21 @@ def test_parallel_groups_report_what_one_run_reports(kb) -> None:
     assert validate(root, incremental=False).problems == reference(root)
 
 
+def test_pyshacl_reports_alike_with_its_own_parameter_list(
+        make_kb: KBBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """derive hands pySHACL its list of constraint parameters with a set's
+    membership test (``derive.validate.shacl``); pySHACL's own list reports
+    every planted problem alike."""
+    from pyshacl import constraints, shape
+
+    root = KnowledgeBase(build(make_kb).root)
+    fast = reference(root)
+    monkeypatch.setattr(shape, "CONSTRAINT_PARAMS", (
+        list(constraints.ALL_CONSTRAINT_PARAMETERS), constraints.CONSTRAINT_PARAMETERS_MAP))
+    assert type(shape.CONSTRAINT_PARAMS[0]) is list
+    assert reference(root) == fast
+
+
 def test_a_literal_where_a_source_belongs(kb) -> None:
     """A literal may fail a screened constraint; the screen cannot tell which
     literal of the graph it is, so every claim runs with every shape."""

@@ -29,6 +29,45 @@ _IRI = re.compile(r"<?(https?://[^\s<>\"{},;()]*[^\s<>\"{},;().])>?")
 _NUMERIC = {PREFIXES["xsd"] + t for t in ("double", "decimal", "integer", "float")}
 
 
+class _Parameters(list[Any]):
+    """pySHACL's list of constraint parameters, with a set's membership test.
+
+    For every focus node a shape is run on, pySHACL tests each predicate of
+    the shape with ``in`` against this list of some seventy IRIs: 4.3 million
+    comparisons for 2,000 claims, a third of its time. It takes the list from
+    ``pyshacl.shape.CONSTRAINT_PARAMS`` when that is set; the list's contents,
+    order and answers are unchanged."""
+
+    def __init__(self, items: list[Any]) -> None:
+        super().__init__(items)
+        self._members = set(items)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def extend(self, items: Any) -> None:
+        items = list(items)
+        super().extend(items)
+        self._members.update(items)
+
+
+def _fast_parameters() -> None:
+    """Hand pySHACL the list above (a pySHACL without that hook ignores it)."""
+    from pyshacl import constraints, shape
+
+    parameters = getattr(constraints, "ALL_CONSTRAINT_PARAMETERS", None)
+    mapping = getattr(constraints, "CONSTRAINT_PARAMETERS_MAP", None)
+    if isinstance(parameters, list) and isinstance(mapping, dict):
+        shape.CONSTRAINT_PARAMS = (_Parameters(parameters), mapping)  # type: ignore[attr-defined]
+
+
+_fast_parameters()
+
+
 def shacl_problems(data: LoadedGraph, shapes: Graph) -> list[Problem]:
     """Run the shapes over the data graph (no inference) and map the results."""
     if len(shapes) == 0:
