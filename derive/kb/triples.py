@@ -184,9 +184,13 @@ class TripleIndex:
 
     def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[Triple]:
         s, p, o = pattern
-        if s is not None:
+        if s is not None and p is not None:  # pySHACL's most frequent question, by far
+            for obj in self._spo.get(s, {}).get(p, ()):
+                if o is None or o == obj:
+                    yield s, p, obj
+        elif s is not None:
             for predicate, obj in self.predicate_objects(s):
-                if (p is None or p == predicate) and (o is None or o == obj):
+                if o is None or o == obj:
                     yield s, predicate, obj
         elif p is not None:
             for subject, obj in self.subject_objects(p):
