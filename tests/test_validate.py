@@ -367,16 +367,11 @@ def _turtle_string(text: str) -> str:
     pytest.param("in 2026.", False, id="one-character-off"),
 ])
 def test_many_quotes_from_one_text(make_kb: KBBuilder, quote: str, verbatim: bool) -> None:
-    claims = "".join(f"""
-claim:q{i} a dv:QualitativeClaim ;
-    dv:about ent:export-controls ;
-    dv:statement "a statement" ;
-    dv:asOf "2025"^^xsd:gYear ;
-    prov:wasQuotedFrom src:essay ;
-    dv:quote [ a oa:SpecificResource ;
-        oa:hasSource src:essay ;
-        oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact {_turtle_string(text)} ] ] .
-""" for i, text in enumerate([quote, *FILLER]))
+    controls = CLAIMS[CLAIMS.index("claim:controls"):]  # the claim above, quoting ``text``
+    exact = 'oa:exact "Export controls were tightened in 2022."'
+    claims = "".join(controls.replace("claim:controls", f"claim:q{i}")
+                     .replace(exact, f"oa:exact {_turtle_string(text)}")
+                     for i, text in enumerate([quote, *FILLER]))
     kb = build(make_kb, claims=claims)
     kb.write("texts/essay.txt", MANY_QUOTES_TEXT, prologue=False)
     report = validate(KnowledgeBase(kb.root), incremental=False)
