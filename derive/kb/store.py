@@ -41,13 +41,24 @@ class LoadedGraph:
     graph: Graph | TripleIndex
     kb: KnowledgeBase
     subjects_by_file: dict[str, set[Node]] = field(default_factory=dict)
+    # IRI -> the first file that describes it, made on the first question
+    # once the files are in (asking each file in turn is a scan of 200 files
+    # for each of a million claims); remade if a file is added after
+    _files: tuple[int, dict[Node, str]] = field(default=(-1, {}), repr=False, compare=False)
 
     def file_of(self, node: Node) -> str | None:
         """The knowledge-base-relative file that describes ``node``, if any."""
-        for name, subjects in self.subjects_by_file.items():
-            if node in subjects:
-                return name
-        return None
+        if not isinstance(node, URIRef):  # blank nodes are not indexed (three a claim)
+            return next((name for name, subjects in self.subjects_by_file.items()
+                         if node in subjects), None)
+        if self._files[0] != len(self.subjects_by_file):
+            files: dict[Node, str] = {}
+            for name, subjects in self.subjects_by_file.items():
+                for subject in subjects:
+                    if isinstance(subject, URIRef):
+                        files.setdefault(subject, name)
+            self._files = (len(self.subjects_by_file), files)
+        return self._files[1].get(node)
 
 
 def new_graph() -> Graph:
