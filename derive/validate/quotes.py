@@ -59,7 +59,7 @@ def quote_problems(data: LoadedGraph, skip: frozenset[str] = frozenset()) -> lis
             if holder is not None:
                 pending.setdefault(holder, []).append(quote)
     for holder, quotes in pending.items():
-        problems.extend(_check_quotes(data, quotes, holder, texts[holder]))
+        problems.extend(_check_quotes(data, quotes, holder, collapse_whitespace(texts[holder])))
     return problems
 
 
@@ -81,7 +81,9 @@ def _read_local_text(data: LoadedGraph, source: Node, local: str) -> str | Probl
         )
     else:
         try:
-            return collapse_whitespace(path.read_text(encoding="utf-8"))
+            # read (a text that cannot be is a problem in every run), but
+            # collapsed only if a quote is to be found in it
+            return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             problem = f"dv:localText file {shown} cannot be read ({exc}); save it as UTF-8 text"
     file = data.file_of(source) or ""
