@@ -6,7 +6,8 @@ a share of 175%...). Problems that leave the values alone (a missing quote,
 an unknown source) do not stop a computation: the validation reports them.
 Validation is incremental and kept, so this costs a run only on the first
 command after a change, and that run goes on in a forked child while this
-process compiles (``derive.kb.forked``)."""
+process compiles (``derive.kb.forked``), unless it must validate a large
+parse in full (``SHARED_PARSE``)."""
 
 from __future__ import annotations
 
