@@ -89,9 +89,11 @@ def measured(args: list[str], env: dict[str, str], cwd: Path, *, sample: bool = 
     validates in forked workers beside the command), as the sum of each
     process's proportional share (PSS: a page two processes share counts half
     to each), sampled every 0.1 s; where /proc has no PSS, or without
-    ``sample``, the largest single process's. Sampling slows what it samples
-    (reading a process's PSS walks its memory map under the lock its page
-    faults take): a one-claim revalidation took 2.4 s sampled, 1.9 s not."""
+    ``sample``, the largest single process's. Sampling may slow what it
+    samples (reading a process's PSS walks its memory map under the lock its
+    page faults take), so repeated runs are timed unsampled; measured once,
+    a one-claim revalidation took 2.4 s sampled and, the next hour, 2.1 s
+    unsampled (1.8-2.0 s run by hand), so how much it slows is not known."""
     start = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
