@@ -33,6 +33,13 @@ def single_threaded() -> bool:
         return False
 
 
+def _may_fork() -> bool:
+    """Whether a child is worth forking and safe to fork here: two cores at
+    least, not a daemonic process (which may not have children), one thread."""
+    return ((os.cpu_count() or 1) >= 2 and not multiprocessing.current_process().daemon
+            and single_threaded())
+
+
 class Pending(Generic[T]):
     """A forked child computing a value."""
 
@@ -58,8 +65,7 @@ class Pending(Generic[T]):
 
 def start(work: Callable[[], T]) -> Pending[T] | None:
     """``work()`` running in a forked child, or None where forking is unsafe."""
-    if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon \
-            or not single_threaded():
+    if not _may_fork():
         return None
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
@@ -82,8 +88,7 @@ class OneBeside:
 
     def run(self, job: Callable[[], None]) -> None:
         self.wait()
-        if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon \
-                or not single_threaded():
+        if not _may_fork():
             job()
             return
         process = multiprocessing.get_context("fork").Process(target=_job, args=(job,))
