@@ -24,7 +24,8 @@ TERMS = {"any": None, "claim-a": URIRef(CLAIM + "a"), "absent": URIRef(CLAIM + "
          "about": URIRef("https://w3id.org/derive/ns#about"),
          "china": URIRef("https://w3id.org/derive/kb/entity/china"),
          "type": URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-         "label-b": Literal("b", lang="en")}
+         "label-b": Literal("b", lang="en"),
+         "class": URIRef("https://w3id.org/derive/ns#QuantitativeClaim")}
 PATTERNS = {"/".join(names): tuple(TERMS[n] for n in names)
             for names in itertools.product(TERMS, repeat=3)}
 

@@ -192,6 +192,11 @@ class TripleIndex:
             for predicate, obj in self.predicate_objects(s):
                 if o is None or o == obj:
                     yield s, predicate, obj
+        elif p is not None and o is not None:
+            # pySHACL's target-class look-up, (?, rdf:type, class): from the
+            # index, not by comparing every object of the predicate.
+            for subject in self._by_predicate().get(p, {}).get(o, ()):
+                yield subject, p, o
         elif p is not None:
             for subject, obj in self.subject_objects(p):
                 if o is None or o == obj:
