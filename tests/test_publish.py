@@ -58,7 +58,7 @@ def test_publish_summary_and_replace(store: str) -> None:
     total = int(lines[-1].split()[3].replace(",", ""))
     local = queries.run(KnowledgeBase(PROJECT), QUADS)  # the total counts each graph's triples
     assert isinstance(local, queries.SelectResult)
-    assert total == int(local.rows[0][0])  # type: ignore[arg-type]
+    assert total == int(local.rows[0][0].value)  # type: ignore[union-attr]
     graphs = derive("query", "--endpoint", f"{store}/query", "--format", "csv",
                     "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert graphs.stdout.splitlines()[1] == str(len(files) + 2)

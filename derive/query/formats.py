@@ -13,16 +13,14 @@ import json
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import Graph
-from rdflib.term import BNode, Literal, URIRef
-
+from derive.kb.lexical import is_well_formed
 from derive.kb.namespaces import PREFIXES, short
 from derive.query.results import AskResult, GraphResult
 
 if TYPE_CHECKING:
-    from rdflib.term import Node
+    from rdflib import Graph
 
-    from derive.query.results import QueryResult, SelectResult
+    from derive.query.results import QueryResult, SelectResult, Term
 
 FORMATS = ("table", "csv", "tsv", "json")
 # What a SPARQL endpoint serves: result formats for SELECT and ASK, RDF
@@ -86,18 +84,16 @@ def _line(values: list[str], widths: list[int], right: list[bool]) -> str:
     return "  ".join(padded).rstrip()
 
 
-def _cell(node: Node | None) -> str:
+def _cell(node: Term | None) -> str:
     if node is None:
         return ""
-    if isinstance(node, URIRef):
-        return short(str(node))
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    if isinstance(node, Literal) and str(node.datatype) in _FLOATING:
-        value = node.toPython()
-        if isinstance(value, float):
-            return _number(value)
-    return " ".join(str(node).split())  # one line per row
+    if node.kind == "uri":
+        return short(node.value)
+    if node.kind == "bnode":
+        return f"_:{node.value}"
+    if node.datatype in _FLOATING and is_well_formed(node.value, node.datatype):
+        return _number(float(node.value))
+    return " ".join(node.value.split())  # one line per row
 
 
 def _number(value: float) -> str:
@@ -117,7 +113,7 @@ def _number(value: float) -> str:
 def _is_numeric_column(result: SelectResult, index: int) -> bool:
     values = [row[index] for row in result.rows if row[index] is not None]
     return bool(values) and all(
-        isinstance(value, Literal) and str(value.datatype) in _NUMERIC for value in values
+        value.kind == "literal" and value.datatype in _NUMERIC for value in values  # type: ignore[union-attr]
     )
 
 
@@ -136,12 +132,12 @@ def to_csv(result: SelectResult) -> str:
     return out.getvalue()
 
 
-def _csv_value(node: Node | None) -> str:
+def _csv_value(node: Term | None) -> str:
     if node is None:
         return ""
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    return str(node)
+    if node.kind == "bnode":
+        return f"_:{node.value}"
+    return node.value
 
 
 def to_tsv(result: SelectResult) -> str:
@@ -151,14 +147,14 @@ def to_tsv(result: SelectResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _tsv_value(node: Node | None) -> str:
+def _tsv_value(node: Term | None) -> str:
     if node is None:
         return ""
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    if not isinstance(node, Literal):
-        return f"<{node}>"
-    text = '"' + _escape(str(node)) + '"'
+    if node.kind == "bnode":
+        return f"_:{node.value}"
+    if node.kind == "uri":
+        return f"<{node.value}>"
+    text = '"' + _escape(node.value) + '"'
     if node.language:
         return f"{text}@{node.language}"
     if node.datatype is not None:
@@ -185,16 +181,12 @@ def to_json(result: SelectResult) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _json_term(node: Node) -> dict[str, str]:
-    if isinstance(node, BNode):
-        return {"type": "bnode", "value": str(node)}
-    if not isinstance(node, Literal):
-        return {"type": "uri", "value": str(node)}
-    term = {"type": "literal", "value": str(node)}
+def _json_term(node: Term) -> dict[str, str]:
+    term = {"type": node.kind, "value": node.value}
     if node.language:
         term["xml:lang"] = node.language
     elif node.datatype is not None:
-        term["datatype"] = str(node.datatype)
+        term["datatype"] = node.datatype
     return term
 
 
@@ -220,16 +212,14 @@ def _xml_document(head: str, body: str) -> str:
     return f'{_XML_HEAD}<sparql xmlns="{_XML_NS}">\n{head}\n{body}\n</sparql>\n'
 
 
-def _xml_term(node: Node) -> str:
-    if isinstance(node, BNode):
-        return f"<bnode>{escape(str(node))}</bnode>"
-    if not isinstance(node, Literal):
-        return f"<uri>{escape(str(node))}</uri>"
+def _xml_term(node: Term) -> str:
+    if node.kind != "literal":
+        return f"<{node.kind}>{escape(node.value)}</{node.kind}>"
     if node.language:
-        return f"<literal xml:lang={quoteattr(node.language)}>{escape(str(node))}</literal>"
+        return f"<literal xml:lang={quoteattr(node.language)}>{escape(node.value)}</literal>"
     if node.datatype is not None:
-        return f"<literal datatype={quoteattr(str(node.datatype))}>{escape(str(node))}</literal>"
-    return f"<literal>{escape(str(node))}</literal>"
+        return f"<literal datatype={quoteattr(node.datatype)}>{escape(node.value)}</literal>"
+    return f"<literal>{escape(node.value)}</literal>"
 
 
 # --------------------------------------------------------------------------
@@ -237,7 +227,6 @@ def _xml_term(node: Node) -> str:
 # --------------------------------------------------------------------------
 
 
-def _turtle(graph: object) -> str:
-    assert isinstance(graph, Graph)
+def _turtle(graph: Graph) -> str:
     text = graph.serialize(format="turtle")
     return text if text.endswith("\n") else text + "\n"

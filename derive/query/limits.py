@@ -38,7 +38,6 @@ import pyoxigraph as ox
 from derive import errors
 from derive.errors import DeriveError, QueryBusy, QueryError, QueryTimeout, QueryTooLarge
 from derive.kb.forked import single_threaded
-from derive.kb.store import new_graph
 from derive.query import known, sparql
 from derive.query.results import AskResult, GraphResult, QueryResult, SelectResult
 
@@ -430,6 +429,8 @@ def _unpack(message: tuple[Any, ...]) -> QueryResult:
         raise _rebuild(message)
     kind, payload = message[1]
     if kind == "graph":
+        from derive.kb.store import new_graph  # rdflib: for a graph result only (see sparql)
+
         graph = new_graph()
         for triple in payload:
             graph.add(triple)

@@ -6,8 +6,9 @@ pyoxigraph store (see ``derive.api.queries``; Oxigraph answers a group-by over
 rdflib graph (small graphs, tests) with graph loading switched off and
 rdflib's pluggable evaluators set aside. Either way, as a last guard, network
 connections and file writes are refused for the duration. Everything here
-returns data and prints nothing. rdflib's SPARQL engine is imported only to
-evaluate over an rdflib graph: a query over the store needs none of it.
+returns data and prints nothing. rdflib is imported only to evaluate over an
+rdflib graph or to hold a CONSTRUCT's graph: a SELECT or ASK over the store
+needs none of it (its rows are plain ``Term``s).
 """
 
 from __future__ import annotations
@@ -24,12 +25,20 @@ import pyoxigraph as ox
 
 from derive.errors import QueryError, QueryTooLarge, first_line
 from derive.kb.namespaces import PREFIXES
-from derive.kb.store import new_graph
-from derive.kb.triples import Converter
-from derive.query.results import AskResult, GraphResult, QueryResult, SelectResult
+from derive.query.results import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    SelectResult,
+    Term,
+    bnode,
+    iri,
+    literal,
+)
 
 if TYPE_CHECKING:
     from rdflib import Graph
+    from rdflib.term import Node
 
     from derive.query.known import SafeText
     from derive.query.safety import CheckedQuery
@@ -66,6 +75,8 @@ def _collect(result: Any, max_rows: int | None = None) -> QueryResult:
     if result.type == "ASK":
         return AskResult(bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
+        from derive.kb.store import new_graph
+
         _cap(len(result.graph), max_rows, "triples")
         graph = new_graph()
         graph += result.graph
@@ -80,8 +91,30 @@ def _collect(result: Any, max_rows: int | None = None) -> QueryResult:
     if max_rows is not None:
         solutions = list(itertools.islice(solutions, max_rows + 1))
         _cap(len(solutions), max_rows, "rows")
-    rows = tuple(tuple(row.get(var) for var in result.vars) for row in solutions)
+    rows = tuple(tuple(_from_rdflib(row.get(var)) for var in result.vars) for row in solutions)
     return SelectResult(names, rows)
+
+
+def _from_rdflib(node: Node | None) -> Term | None:
+    from rdflib.term import BNode, Literal  # loaded already: rdflib evaluated the query
+
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        datatype = node.datatype
+        return literal(str(node), None if datatype is None else str(datatype), node.language)
+    return bnode(str(node)) if isinstance(node, BNode) else iri(str(node))
+
+
+def _from_ox(node: Any) -> Term:
+    if isinstance(node, ox.NamedNode):
+        return iri(node.value)
+    if isinstance(node, ox.BlankNode):
+        return bnode(node.value)
+    if isinstance(node, ox.Literal):
+        return literal(node.value, node.datatype.value, node.language)
+    raise QueryError("query failed: a result holds an RDF-star triple term, "
+                     "which derive does not return; select the triple's parts instead")
 
 
 def _cap(count: int, max_rows: int | None, what: str) -> None:
@@ -95,8 +128,7 @@ def _cap(count: int, max_rows: int | None, what: str) -> None:
 def _execute_in_store(store: ox.Store, text: str, max_rows: int | None) -> QueryResult:
     """Oxigraph evaluates the checked text over the store's default graph (the
     union of every file's graph, see ``derive.kb.quadstore``); results come
-    back as rdflib terms."""
-    convert = Converter()
+    back as plain terms (a CONSTRUCT's graph as an rdflib graph)."""
     with _guarded():
         try:
             result = store.query(text, prefixes=PREFIXES)
@@ -105,6 +137,11 @@ def _execute_in_store(store: ox.Store, text: str, max_rows: int | None) -> Query
             if isinstance(result, ox.QueryTriples):
                 triples = list(itertools.islice(result, None if max_rows is None else max_rows + 1))
                 _cap(len(triples), max_rows, "triples")
+                # rdflib holds (and later writes) a graph result: only then is it imported
+                from derive.kb.store import new_graph
+                from derive.kb.triples import Converter
+
+                convert = Converter()
                 graph = new_graph()
                 graph.addN((convert(t.subject), convert(t.predicate), convert(t.object), graph)
                            for t in triples)
@@ -113,7 +150,7 @@ def _execute_in_store(store: ox.Store, text: str, max_rows: int | None) -> Query
             solutions = list(itertools.islice(result, None if max_rows is None else max_rows + 1))
             _cap(len(solutions), max_rows, "rows")
             rows = tuple(
-                tuple(None if solution[i] is None else convert(solution[i])
+                tuple(None if solution[i] is None else _from_ox(solution[i])
                       for i in range(len(names)))
                 for solution in solutions
             )

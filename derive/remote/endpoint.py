@@ -9,14 +9,22 @@ import json
 from typing import Any
 
 import httpx
-from rdflib.term import BNode, Literal, Node, URIRef
 
 from derive.errors import QueryError, QueryTimeout, QueryTooLarge, RemoteError
 from derive.kb.namespaces import PREFIXES
 from derive.kb.store import new_graph
 from derive.query import safety
 from derive.query.limits import Limits
-from derive.query.results import AskResult, GraphResult, QueryResult, SelectResult
+from derive.query.results import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    SelectResult,
+    Term,
+    bnode,
+    iri,
+    literal,
+)
 from derive.remote.http import failed, unreachable
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -89,15 +97,14 @@ def _results(url: str, response: httpx.Response, limits: Limits) -> QueryResult:
     return SelectResult(names, rows)
 
 
-def _term(value: dict[str, Any] | None) -> Node | None:
+def _term(value: dict[str, Any] | None) -> Term | None:
     if value is None:
         return None
-    kind, text = value.get("type"), value.get("value", "")
+    kind, text = value.get("type"), str(value.get("value", ""))
     if kind == "uri":
-        return URIRef(text)
+        return iri(text)
     if kind == "bnode":
-        return BNode(text)
-    if "xml:lang" in value:
-        return Literal(text, lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    return Literal(text, datatype=URIRef(datatype) if datatype else None)
+        return bnode(text)
+    language, datatype = value.get("xml:lang"), value.get("datatype")
+    return literal(text, str(datatype) if datatype else None,
+                   str(language) if language else None)
