@@ -14,7 +14,15 @@ from click.testing import Result
 from conftest import PROJECT, KBBuilder
 
 from derive.audit import Finding, audit, findings_graph
-from derive.audit.passages import COUNT, FLOPS, MONTHS, PERCENT, PERCENT_PER_YEAR, figures
+from derive.audit.passages import (
+    COUNT,
+    FLOPS,
+    MONTHS,
+    PERCENT,
+    PERCENT_PER_YEAR,
+    Words,
+    figures,
+)
 from derive.kb import locate
 
 # -- number forms ------------------------------------------------------------
@@ -50,6 +58,27 @@ def test_number_forms(form: str) -> None:
     assert len(found) == 1, figures(text)
     assert found[0].value == pytest.approx(value)
     assert (found[0].low, found[0].high) == (pytest.approx(low), pytest.approx(high))
+
+
+# -- naming a metric or a subject ---------------------------------------------
+
+NAMES = {  # (text, cue, named?)
+    "whole-word": ("Training compute doubled.", "compute", True),
+    "prefix": ("Training computes doubled.", "compute", True),
+    "not-inside-a-word": ("Recomputed twice.", "compute", False),
+    "case": ("TRAINING COMPUTE doubled.", "training compute", True),
+    "hyphen-part": ("AI-chip exports fell.", "chip", True),
+    "punctuation": ("(“compute”), again.", "compute", True),
+    "every-word-of-the-cue": ("Training runs doubled.", "training compute", False),
+    "past-the-last-word": ("Alpha beta.", "zeta", False),
+    "longer-than-the-word": ("The chip.", "chips", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NAMES))
+def test_a_text_names_a_cue_when_each_cue_word_starts_one_of_its_words(case: str) -> None:
+    text, cue, named = NAMES[case]
+    assert Words(text).names(cue) is named
 
 
 NOT_COMPARED = {

@@ -79,7 +79,8 @@ def _elsewhere(context: AuditContext, claim: Claim, cited: str) -> Passage | Non
     leave_out = {cited, claim.stated_in}
     found = [p for source in search.text_sources(context) if source not in leave_out
              for p in search.passages(context, claim, context.model.texts_of(source))]
-    found += search.quoted(context, claim, set(context.model.sources) - leave_out, strict=False)
+    found += search.quoted(context, claim, set(context.model.sources) - leave_out, strict=False,
+                           close_only=True)
     best = sorted((p for p in found if p.agrees or p.near),
                   key=lambda p: (p.claim is not None, not p.agrees, p.source))
     return best[0] if best else None

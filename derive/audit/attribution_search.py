@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from derive.audit.context import AuditContext
-from derive.audit.passages import Figure, sentences
+from derive.audit.passages import Figure, Words, sentences
 from derive.kb.model import Claim, SourceText
 from derive.kb.numbers import fmt
 
@@ -43,17 +43,18 @@ def passages(context: AuditContext, claim: Claim, texts: list[SourceText]
     for text in texts:
         for sentence in sentences(text.text):
             for clause in sentence.clauses:  # a figure counts where its clause names the metric
-                if not any(_names(clause.text, cue) for cue in cues):
+                if not any(clause.words.names(cue) for cue in cues):
                     continue
                 for figure in clause.figures:
-                    passage = _compare(context, claim, text, sentence.text, figure, subject)
+                    passage = _compare(context, claim, text, sentence.text, sentence.words,
+                                       figure, subject)
                     if passage is not None:
                         found.append(passage)
     return sorted(found, key=lambda p: not p.agrees)
 
 
 def _compare(context: AuditContext, claim: Claim, text: SourceText, sentence: str,
-             figure: Figure, subject: list[str]) -> Passage | None:
+             words: Words, figure: Figure, subject: list[str]) -> Passage | None:
     if context.same_dimension(figure.unit, claim.unit) is not True:
         return None
     to_base, claim_base = context.factor(figure.unit), context.factor(claim.unit)
@@ -69,36 +70,43 @@ def _compare(context: AuditContext, claim: Claim, text: SourceText, sentence: st
         source=text.source, text=sentence, part=text.part, figure=shown, value=value,
         agrees=_overlap((low, high), interval),
         near=_near(value, claim.value),
-        names_subject=any(_names(sentence, cue) for cue in subject),  # no cue: not known
+        names_subject=any(words.names(cue) for cue in subject),  # no cue: not known
     )
 
 
 def quoted(context: AuditContext, claim: Claim, sources: list[str] | set[str],
-            strict: bool) -> list[Passage]:
+           strict: bool, *, close_only: bool = False) -> list[Passage]:
     """Claims quoted from ``sources`` on the claim's metric (or a close one).
     ``strict``: only those on the same subject and date (the cited source's
-    own claims, which can contradict); otherwise any, to name a likely origin."""
+    own claims, which can contradict); otherwise any, to name a likely origin.
+    ``close_only``: only those that agree or lie within ``NEAR`` (no passage is
+    made of the thousands of others a table brings)."""
     family = context.metric_family(claim.metric or "")
     sources = set(sources)
+    a, claim_factor = context.base_interval(claim), context.factor(claim.unit)
+    if a is None or not claim_factor or claim.value is None:
+        return []
+    about, date = set(claim.about), _date(claim)
     found = []
     for other in context.claims_on(family):
         if (other is claim or other.stated_in not in sources or other.metric not in family
                 or other.value is None
                 or context.same_dimension(other.unit, claim.unit) is not True):
             continue
-        same = bool(set(other.about) & set(claim.about)) and _date(other) == _date(claim)
+        same = not about.isdisjoint(other.about) and _date(other) == date
         if strict and not same:
             continue
-        a, b = context.base_interval(claim), context.base_interval(other)
-        factor, claim_factor = context.factor(other.unit), context.factor(claim.unit)
-        if a is None or b is None or factor is None or not claim_factor or claim.value is None:
+        b, factor = context.base_interval(other), context.factor(other.unit)
+        if b is None or factor is None:
             continue
         value = other.value * factor / claim_factor
+        agrees, near = _overlap(a, b), _near(value, claim.value)
+        if close_only and not (agrees or near):
+            continue
         found.append(Passage(
             source=other.stated_in or "", text=other.quote or other.label, part=other.locator,
             figure=context.show(other.value, other.unit), value=value,
-            agrees=_overlap(a, b), near=_near(value, claim.value), names_subject=same,
-            claim=other.iri,
+            agrees=agrees, near=near, names_subject=same, claim=other.iri,
         ))
     return sorted(found, key=lambda p: (not p.agrees, p.claim or ""))
 
@@ -117,13 +125,6 @@ def _subject_cues(context: AuditContext, claim: Claim) -> list[str]:
         info = context.entities.get(entity)
         cues += list(info.cues) if info else []
     return cues
-
-
-def _names(sentence: str, cue: str) -> bool:
-    """Whether every word of ``cue`` starts a word of ``sentence`` (case aside)."""
-    words = [w.strip(".,;:()“”\"'") for w in sentence.lower().split()]
-    parts = {p for w in words for p in [w, *w.split("-")]}
-    return all(any(word.startswith(c) for word in parts) for c in cue.lower().split())
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:

@@ -69,6 +69,7 @@ class AuditContext:
     # few units and many claims, so each unit is parsed once.
     quantities: dict[str, Any] = field(default_factory=dict)
     factors: dict[str | None, float | None] = field(default_factory=dict)
+    dimensions: dict[tuple[str | None, str | None], bool | None] = field(default_factory=dict)
     # metric -> (position in the model, claim): the claims on a metric found
     # without a scan of every claim (built on first use)
     by_metric: dict[str | None, list[tuple[int, Claim]]] = field(default_factory=dict)
@@ -98,11 +99,14 @@ class AuditContext:
         return self.factors[unit_iri]
 
     def same_dimension(self, a: str | None, b: str | None) -> bool | None:
-        """Whether two units measure the same thing (None when either is unknown)."""
-        qa, qb = self.quantity(a), self.quantity(b)
-        if qa is None or qb is None:
-            return None
-        return bool(qa.dimensionality == qb.dimensionality)
+        """Whether two units measure the same thing (None when either is unknown);
+        each pair compared once (the attribution search asks it of every claim
+        on a metric, for each claim it searches)."""
+        if (a, b) not in self.dimensions:
+            qa, qb = self.quantity(a), self.quantity(b)
+            self.dimensions[a, b] = (None if qa is None or qb is None
+                                     else bool(qa.dimensionality == qb.dimensionality))
+        return self.dimensions[a, b]
 
     def show(self, value: float | None, unit_iri: str | None, digits: int = 3) -> str:
         return with_unit(value, self.model.unit_symbol(unit_iri), digits)
