@@ -45,17 +45,18 @@ SHARED_PARSE = 1_000_000
 
 
 def load_checked(kb: KnowledgeBase, *, light: bool = False,
-                 parse: Callable[[], LoadedGraph] | None = None) -> Compiled:
+                 parse: Callable[[], LoadedGraph] | None = None,
+                 slices: Callable[[], Sliced | None] | None = None) -> Compiled:
     """``load(kb)`` with every plan that uses a rejected node withheld; with
     ``light``, the model trimmed to what an estimate's report reads (see
-    ``Compiled.for_estimates``). ``parse`` gives the files' triple index when
-    the caller has parsed them already."""
+    ``Compiled.for_estimates``). ``parse`` gives the files' triple index, and
+    ``slices`` their fragments (``kept_slices``), when the caller has them."""
     # After a change both compiling and validating read every file: one parse
     # serves both (it happens only if one of them misses its cache).
     parse = parse or functools.cache(lambda: _parse(kb))
     # After a first run, each file's fragment is kept: only the changed
     # files are parsed (None: read whole, see derive.kb.fragments).
-    slices = functools.cache(lambda: _slices(kb))
+    slices = slices or functools.cache(lambda: kept_slices(kb))
     report, pending = current_report(kb), None
     # Both must read the files: read them once (a whole parse unless fragments
     # are kept), then validate in a forked child while this process compiles
@@ -90,7 +91,7 @@ def _parse(kb: KnowledgeBase) -> LoadedGraph:
     return data
 
 
-def _slices(kb: KnowledgeBase) -> Sliced | None:
+def kept_slices(kb: KnowledgeBase) -> Sliced | None:
     """The files' fragments once a validation has run (the first run reads the
     files whole and keeps their fragments on the way)."""
     if not has_run(kb):

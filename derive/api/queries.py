@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from pyoxigraph import Store
     from rdflib import Graph
 
+    from derive.kb.triples import TripleIndex
+
 FORMATS = formats.FORMATS
 RESULT_FORMATS = formats.RESULT_FORMATS
 GRAPH_FORMATS = formats.GRAPH_FORMATS
@@ -42,35 +44,36 @@ def query_graph(kb: KnowledgeBase) -> Store:
 
 def _derived(kb: KnowledgeBase) -> list[tuple[str, bytes]]:
     """The estimates and findings the facts imply, as N-Triples."""
+    results, findings = derived_graphs(kb)
+    return [(name, graph.serialize(format="nt", encoding="utf-8"))
+            for name, graph in ((ESTIMATES_GRAPH, results), (FINDINGS_GRAPH, findings))]
+
+
+def derived_graphs(kb: KnowledgeBase) -> tuple[Graph, Graph]:
+    """What queries see beyond the files (here and in a store ``derive
+    publish`` writes to): the estimates as PROV-O results, and the audit's findings."""
     # The cache boundary: only a change computes them.
-    from derive.api.checked import load_checked
+    from derive.api.checked import kept_slices, load_checked
     from derive.audit import audit, findings_graph
     from derive.engine import provenance
     from derive.engine.outcomes import all_estimates
     from derive.kb import store as turtle
 
-    facts = turtle.load_index(kb)  # refuses what the loader refuses, with file and line
-    # no estimate on a value validation rejects; compiling and validating
-    # (when their caches miss) read the same parse
-    compiled = load_checked(kb, parse=lambda: facts)
+    # No estimate on a value validation rejects. Once a validation has kept
+    # each file's fragment, only the changed files are parsed (the fragments
+    # refuse a bad file as the loader does, with file and line), and the
+    # audit reads the metrics and entities from the triples no claim owns;
+    # otherwise every file is parsed, once for compiling, validating and the audit.
+    sliced = kept_slices(kb)
+    if sliced is not None:
+        compiled = load_checked(kb, slices=lambda: sliced)
+        described: Graph | TripleIndex = sliced.rest
+    else:
+        facts = turtle.load_index(kb)  # refuses what the loader refuses, with file and line
+        compiled = load_checked(kb, parse=lambda: facts)
+        described = facts.graph
     results = provenance.results_graph(all_estimates(compiled), compiled.model)
-    findings = findings_graph(audit(compiled, facts.graph))
-    return [(name, graph.serialize(format="nt", encoding="utf-8"))
-            for name, graph in ((ESTIMATES_GRAPH, results), (FINDINGS_GRAPH, findings))]
-
-
-def derived_graphs(kb: KnowledgeBase, facts: Graph) -> tuple[Graph, Graph]:
-    """What queries see beyond the files: the estimates as PROV-O results, and
-    the audit's findings (``facts`` is the files' graph; it is not changed)."""
-    from derive.api.checked import load_checked
-    from derive.audit import audit, findings_graph
-    from derive.engine import provenance
-    from derive.engine.outcomes import all_estimates
-
-    compiled = load_checked(kb)
-    results = provenance.results_graph(all_estimates(compiled), compiled.model)
-    findings = findings_graph(audit(compiled, facts + results))
-    return results, findings
+    return results, findings_graph(audit(compiled, described))
 
 
 def run(kb: KnowledgeBase, text: str, limits: Limits | None = None) -> QueryResult:

@@ -29,12 +29,10 @@ def graphs(kb: KnowledgeBase, base: str = DEFAULT_GRAPH_BASE) -> list[NamedGraph
     the shapes) and facts/ as ``BASE`` + its path, then the derived estimates
     and the audit's findings. Together they hold exactly the query graph."""
     named = []
-    merged = store.new_graph()
     for path in kb.data_files():
         graph = store.load(kb, [path]).graph
-        merged += graph
         named.append(NamedGraph(base + kb.display(path), graph, kb.display(path)))
-    results, findings = derived_graphs(kb, merged)
+    results, findings = derived_graphs(kb)
     named.append(NamedGraph(base + ESTIMATES_GRAPH, results, "derived estimates"))
     named.append(NamedGraph(base + FINDINGS_GRAPH, findings, "audit findings"))
     return named
