@@ -133,15 +133,19 @@ def _copy_to_default(store: ox.Store, graph: ox.NamedNode) -> None:
 
 
 def _drop(store: ox.Store, graph: ox.NamedNode) -> None:
-    """Remove ``graph``, and from the default graph its triples no other graph holds."""
+    """Remove ``graph``, and from the default graph its triples no other graph holds.
+    A triple with a blank node is held by no other graph (each load makes
+    blank nodes of its own), so only the others are looked for elsewhere."""
     if not store.contains_named_graph(graph):
         return
     old = list(store.quads_for_pattern(None, None, None, graph))
     store.remove_graph(graph)
     default = ox.DefaultGraph()
     for quad in old:
-        held = any(q.graph_name != default for q in
-                   store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None))
+        held = not (isinstance(quad.subject, ox.BlankNode)
+                    or isinstance(quad.object, ox.BlankNode)) and any(
+            q.graph_name != default for q in
+            store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None))
         if not held:
             store.remove(ox.Quad(quad.subject, quad.predicate, quad.object))
 
