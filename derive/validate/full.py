@@ -167,7 +167,7 @@ def shacl_in_parts(data: LoadedGraph, found: screen.Screen, claims: frozenset[st
         # store and so validates) may not start processes of its own.
         if (workers <= 1 or multiprocessing.current_process().daemon
                 or "fork" not in multiprocessing.get_all_start_methods()):
-            return [p for job in jobs for p in _shacl_job(job)], meanwhile()
+            return [p for job in jobs for p in _shacl_job(job, collect=False)], meanwhile()
         rest.prepare()  # its indexes, built once and shared with every worker
         # Each worker is replaced after a few groups: the pages of what it
         # inherited and touched (its claims' triples) are copied into it, and
@@ -214,7 +214,7 @@ _SHARED: tuple[LoadedGraph, screen.Screen, TripleIndex, dict[str, list[Triple]],
                frozenset[str]] | None = None
 
 
-def _shacl_job(job: tuple[frozenset[str], bool]) -> list[Problem]:
+def _shacl_job(job: tuple[frozenset[str], bool], *, collect: bool = True) -> list[Problem]:
     assert _SHARED is not None
     data, found, rest, owned, claims = _SHARED
     group, every = job
@@ -226,9 +226,12 @@ def _shacl_job(job: tuple[frozenset[str], bool]) -> list[Problem]:
         # pySHACL leaves cycles (graphs, shapes, results) that the collector
         # would reach only in a full collection; a worker runs 25 groups at
         # 100,000 claims, and each left it larger. What the worker inherited
-        # is frozen, so this scans only the group's own objects.
+        # is frozen, so this scans only the group's own objects. Run in the
+        # calling process (one group, a revalidation), it would scan all it
+        # holds instead (0.1 s), for cycles the command's end frees anyway.
         del graph
-        gc.collect()
+        if collect:
+            gc.collect()
 
 
 class LoadedGraphView:
