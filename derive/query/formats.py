@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from html import escape as _html_escape
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 from derive.kb.lexical import is_well_formed
 from derive.kb.namespaces import PREFIXES, short
@@ -206,6 +206,20 @@ def to_xml(result: SelectResult) -> str:
         )
         rows.append(f"  <result>{cells}</result>\n")
     return _xml_document(head + "</head>", "<results>\n" + "".join(rows) + "</results>")
+
+
+def escape(text: str) -> str:
+    """XML character data: ``&``, ``<`` and ``>`` escaped. (xml.sax.saxutils
+    does the same, but importing it imports urllib, http and ssl: a tenth of
+    the time of a warm query.)"""
+    return _html_escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value, quoted; quotes escaped, and the whitespace an
+    attribute would normalise kept as character references."""
+    escaped = _html_escape(text, quote=True)
+    return '"' + escaped.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
 
 
 def _xml_document(head: str, body: str) -> str:
