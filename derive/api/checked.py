@@ -53,7 +53,7 @@ def load_checked(kb: KnowledgeBase, *, light: bool = False,
     ``slices`` their fragments (``kept_slices``), when the caller has them."""
     # After a change both compiling and validating read every file: one parse
     # serves both (it happens only if one of them misses its cache).
-    parse = parse or functools.cache(lambda: _parse(kb))
+    parse = parse or functools.cache(lambda: parse_keeping(kb))
     # After a first run, each file's fragment is kept: only the changed
     # files are parsed (None: read whole, see derive.kb.fragments).
     slices = slices or functools.cache(lambda: kept_slices(kb))
@@ -81,7 +81,9 @@ def load_checked(kb: KnowledgeBase, *, light: bool = False,
     return compiled
 
 
-def _parse(kb: KnowledgeBase) -> LoadedGraph:
+def parse_keeping(kb: KnowledgeBase) -> LoadedGraph:
+    """Every file parsed, each file's fragment kept on the way (the next
+    command after a change parses only the changed files)."""
     # the cache boundary: rdflib and pyoxigraph on a miss only
     from derive.kb import fragments, store
 

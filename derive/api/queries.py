@@ -53,11 +53,10 @@ def derived_graphs(kb: KnowledgeBase) -> tuple[Graph, Graph]:
     """What queries see beyond the files (here and in a store ``derive
     publish`` writes to): the estimates as PROV-O results, and the audit's findings."""
     # The cache boundary: only a change computes them.
-    from derive.api.checked import kept_slices, load_checked
+    from derive.api.checked import kept_slices, load_checked, parse_keeping
     from derive.audit import audit, findings_graph
     from derive.engine import provenance
     from derive.engine.outcomes import all_estimates
-    from derive.kb import store as turtle
 
     # No estimate on a value validation rejects. Once a validation has kept
     # each file's fragment, only the changed files are parsed (the fragments
@@ -69,7 +68,9 @@ def derived_graphs(kb: KnowledgeBase) -> tuple[Graph, Graph]:
         compiled = load_checked(kb, slices=lambda: sliced)
         described: Graph | TripleIndex = sliced.rest
     else:
-        facts = turtle.load_index(kb)  # refuses what the loader refuses, with file and line
+        # refuses what the loader refuses, with file and line, and keeps each
+        # file's fragment for the next change
+        facts = parse_keeping(kb)
         compiled = load_checked(kb, parse=lambda: facts)
         described = facts.graph
     results = provenance.results_graph(all_estimates(compiled), compiled.model)
