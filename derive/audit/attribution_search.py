@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from derive.audit.context import AuditContext
-from derive.audit.passages import Figure, Words, sentences
+from derive.audit.passages import Figure, Words, naming
 from derive.kb.model import Claim, SourceText
 from derive.kb.numbers import fmt
 
@@ -37,19 +37,17 @@ def text_sources(context: AuditContext) -> list[str]:
 
 def passages(context: AuditContext, claim: Claim, texts: list[SourceText]
              ) -> list[Passage]:
-    cues = _metric_cues(context, claim)
+    cues = tuple(_metric_cues(context, claim))
     subject = _subject_cues(context, claim)
     found = []
     for text in texts:
-        for sentence in sentences(text.text):
-            for clause in sentence.clauses:  # a figure counts where its clause names the metric
-                if not any(clause.words.names(cue) for cue in cues):
-                    continue
-                for figure in clause.figures:
-                    passage = _compare(context, claim, text, sentence.text, sentence.words,
-                                       figure, subject)
-                    if passage is not None:
-                        found.append(passage)
+        # a figure counts where its clause names the metric
+        for sentence, clause in naming(text.text, cues):
+            for figure in clause.figures:
+                passage = _compare(context, claim, text, sentence.text, sentence.words,
+                                   figure, subject)
+                if passage is not None:
+                    found.append(passage)
     return sorted(found, key=lambda p: not p.agrees)
 
 

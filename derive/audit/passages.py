@@ -140,6 +140,15 @@ def sentences(text: str) -> tuple[Sentence, ...]:
                  for part in parts if part)
 
 
+@lru_cache(maxsize=1024)
+def naming(text: str, cues: tuple[str, ...]) -> tuple[tuple[Sentence, Clause], ...]:
+    """The clauses of ``text`` that name one of ``cues``, each with its
+    sentence (kept: every claim on a metric searches the same texts for the
+    same cues, 14 claims over 100,000 sentences after an edit at scale)."""
+    return tuple((sentence, clause) for sentence in sentences(text)
+                 for clause in sentence.clauses if any(clause.words.names(c) for c in cues))
+
+
 def figures(sentence: str) -> list[Figure]:
     """Every figure in ``sentence``, each span read once (the most specific reading wins)."""
     taken: list[tuple[int, int]] = []
