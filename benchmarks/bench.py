@@ -309,7 +309,7 @@ def attribution_time(runs: int = 10) -> tuple[float, float]:
     """The attribution check over the shipped essay: each text's sentences,
     and the clauses naming each metric's cues, read once (as shipped) against
     a naive baseline that reads them again for every claim."""
-    from derive.audit import attribution, attribution_search, passages
+    from derive.audit import attribution, passages
     from derive.audit.context import build
     from derive.engine import compiled as api
     from derive.kb import KnowledgeBase, store
@@ -320,7 +320,7 @@ def attribution_time(runs: int = 10) -> tuple[float, float]:
     def median() -> float:
         times = []
         for _ in range(runs):
-            for kept in (passages.sentences, passages.naming):
+            for kept in (passages.sentences, passages._index):
                 if hasattr(kept, "cache_clear"):
                     kept.cache_clear()
             start = time.perf_counter()
@@ -329,14 +329,13 @@ def attribution_time(runs: int = 10) -> tuple[float, float]:
         return statistics.median(times)
 
     shipped = median()
-    saved = passages.sentences, passages.naming
+    saved = passages.sentences, passages._index
     passages.sentences = passages.sentences.__wrapped__  # type: ignore[assignment]
-    passages.naming = attribution_search.naming = passages.naming.__wrapped__  # type: ignore[assignment]
+    passages._index = passages._index.__wrapped__  # type: ignore[assignment]
     try:
         naive = median()
     finally:
-        passages.sentences, passages.naming = saved
-        attribution_search.naming = passages.naming
+        passages.sentences, passages._index = saved
     return shipped, naive
 
 

@@ -22,6 +22,8 @@ from derive.audit.passages import (
     PERCENT_PER_YEAR,
     Words,
     figures,
+    naming,
+    sentences,
 )
 from derive.kb import locate
 
@@ -79,6 +81,22 @@ NAMES = {  # (text, cue, named?)
 def test_a_text_names_a_cue_when_each_cue_word_starts_one_of_its_words(case: str) -> None:
     text, cue, named = NAMES[case]
     assert Words(text).names(cue) is named
+
+
+ESSAY_TEXT = PROJECT / "facts" / "texts" / "ruiloba-portilla-2025.txt"
+
+
+@pytest.mark.parametrize("cues", [
+    ("training compute",), ("compute", "flop"), ("chip",), ("ai-chip", "export controls"),
+    ("nvidia h100",), ("nothing of the kind",), ("",), (),
+], ids=["two-words", "two-cues", "prefix", "hyphen", "names", "absent", "empty-cue", "no-cue"])
+def test_the_clauses_naming_cues_are_those_whose_words_name_them(cues: tuple[str, ...]) -> None:
+    """The index finds exactly the clauses a pass over every clause finds, in order."""
+    text = ESSAY_TEXT.read_text(encoding="utf-8")
+    every = [(s, c) for s in sentences(text) for c in s.clauses
+             if any(Words(c.text).names(cue) for cue in cues)]
+    assert naming(text, cues) == tuple(every)
+    assert every or cues in {("nothing of the kind",), ()}  # the cases find something
 
 
 NOT_COMPARED = {
