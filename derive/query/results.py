@@ -10,7 +10,7 @@ the engine that answered wrote it (Oxigraph writes the double ``1.5E1`` as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -49,6 +49,22 @@ def literal(value: str, datatype: str | None = None, language: str | None = None
     if datatype in (XSD_STRING, LANG_STRING):
         datatype = None
     return Term("literal", value, datatype or None)
+
+
+def from_json(value: dict[str, Any] | None) -> Term | None:
+    """A term of the SPARQL 1.1 Query Results JSON format (None: unbound);
+    any type but ``uri`` and ``bnode`` is a literal (some stores still write
+    ``typed-literal``)."""
+    if value is None:
+        return None
+    kind, text = value.get("type"), str(value.get("value", ""))
+    if kind == "uri":
+        return iri(text)
+    if kind == "bnode":
+        return bnode(text)
+    language, datatype = value.get("xml:lang"), value.get("datatype")
+    return literal(text, str(datatype) if datatype else None,
+                   str(language) if language else None)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ with the project's prefixes declared, since the endpoint does not know them."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import httpx
 
@@ -15,16 +14,7 @@ from derive.kb.namespaces import PREFIXES
 from derive.kb.store import new_graph
 from derive.query import safety
 from derive.query.limits import Limits
-from derive.query.results import (
-    AskResult,
-    GraphResult,
-    QueryResult,
-    SelectResult,
-    Term,
-    bnode,
-    iri,
-    literal,
-)
+from derive.query.results import AskResult, GraphResult, QueryResult, SelectResult, from_json
 from derive.remote.http import failed, unreachable
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -93,18 +83,5 @@ def _results(url: str, response: httpx.Response, limits: Limits) -> QueryResult:
         raise QueryTooLarge(f"the result has more than {limits.max_rows:,} rows, the cap on "
                             "results; add LIMIT (and OFFSET to page through it) or narrow "
                             "the query")
-    rows = tuple(tuple(_term(row.get(name)) for name in names) for row in bindings)
+    rows = tuple(tuple(from_json(row.get(name)) for name in names) for row in bindings)
     return SelectResult(names, rows)
-
-
-def _term(value: dict[str, Any] | None) -> Term | None:
-    if value is None:
-        return None
-    kind, text = value.get("type"), str(value.get("value", ""))
-    if kind == "uri":
-        return iri(text)
-    if kind == "bnode":
-        return bnode(text)
-    language, datatype = value.get("xml:lang"), value.get("datatype")
-    return literal(text, str(datatype) if datatype else None,
-                   str(language) if language else None)
