@@ -32,8 +32,11 @@ from derive.query.results import (
     SelectResult,
     Term,
     bnode,
+    cap,
+    graph_of,
     iri,
     literal,
+    select_of,
 )
 
 if TYPE_CHECKING:
@@ -77,7 +80,7 @@ def _collect(result: Any, max_rows: int | None = None) -> QueryResult:
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         from derive.kb.store import new_graph
 
-        _cap(len(result.graph), max_rows, "triples")
+        cap(len(result.graph), max_rows, "triples")
         graph = new_graph()
         graph += result.graph
         return GraphResult(graph)
@@ -90,7 +93,7 @@ def _collect(result: Any, max_rows: int | None = None) -> QueryResult:
     )
     if max_rows is not None:
         solutions = list(itertools.islice(solutions, max_rows + 1))
-        _cap(len(solutions), max_rows, "rows")
+        cap(len(solutions), max_rows, "rows")
     rows = tuple(tuple(_from_rdflib(row.get(var)) for var in result.vars) for row in solutions)
     return SelectResult(names, rows)
 
@@ -106,25 +109,6 @@ def _from_rdflib(node: Node | None) -> Term | None:
     return bnode(str(node)) if isinstance(node, BNode) else iri(str(node))
 
 
-def _from_ox(node: Any) -> Term:
-    if isinstance(node, ox.NamedNode):
-        return iri(node.value)
-    if isinstance(node, ox.BlankNode):
-        return bnode(node.value)
-    if isinstance(node, ox.Literal):
-        return literal(node.value, node.datatype.value, node.language)
-    raise QueryError("query failed: a result holds an RDF-star triple term, "
-                     "which derive does not return; select the triple's parts instead")
-
-
-def _cap(count: int, max_rows: int | None, what: str) -> None:
-    if max_rows is not None and count > max_rows:
-        raise QueryTooLarge(
-            f"the result has more than {max_rows:,} {what}, the cap on results; "
-            "add LIMIT (and OFFSET to page through it) or narrow the query"
-        )
-
-
 def _execute_in_store(store: ox.Store, text: str, max_rows: int | None) -> QueryResult:
     """Oxigraph evaluates the checked text over the store's default graph (the
     union of every file's graph, see ``derive.kb.quadstore``); results come
@@ -135,26 +119,8 @@ def _execute_in_store(store: ox.Store, text: str, max_rows: int | None) -> Query
             if isinstance(result, ox.QueryBoolean):
                 return AskResult(bool(result))
             if isinstance(result, ox.QueryTriples):
-                triples = list(itertools.islice(result, None if max_rows is None else max_rows + 1))
-                _cap(len(triples), max_rows, "triples")
-                # rdflib holds (and later writes) a graph result: only then is it imported
-                from derive.kb.store import new_graph
-                from derive.kb.triples import Converter
-
-                convert = Converter()
-                graph = new_graph()
-                graph.addN((convert(t.subject), convert(t.predicate), convert(t.object), graph)
-                           for t in triples)
-                return GraphResult(graph)
-            names = tuple(v.value for v in result.variables)
-            solutions = list(itertools.islice(result, None if max_rows is None else max_rows + 1))
-            _cap(len(solutions), max_rows, "rows")
-            rows = tuple(
-                tuple(None if solution[i] is None else _from_ox(solution[i])
-                      for i in range(len(names)))
-                for solution in solutions
-            )
-            return SelectResult(names, rows)
+                return graph_of(result, max_rows)
+            return select_of(result, max_rows)
         except MemoryError:
             raise QueryTooLarge("the query needed more memory than it may use") from None
         except QueryError:

@@ -69,10 +69,13 @@ def client(url: str, headers: dict[str, str], netrc_file: Path | None,
         yield http
 
 
-def failed(method: str, url: str, response: httpx.Response) -> RemoteError:
-    """The error for a refused request: method, URL, status and the body's first line."""
+def failed(method: str, url: str, response: httpx.Response, body: str | None = None
+           ) -> RemoteError:
+    """The error for a refused request: method, URL, status and the body's
+    first line (``body``, when the caller streamed the response and read it)."""
     reason = response.reason_phrase or ""
-    body = response.text.strip().splitlines()[0][:300] if response.text.strip() else ""
+    if body is None:
+        body = response.text.strip().splitlines()[0][:300] if response.text.strip() else ""
     detail = f": {body}" if body else ""
     return RemoteError(f"{method} {url}: HTTP {response.status_code} {reason}".rstrip()
                        + detail)
