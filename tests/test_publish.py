@@ -52,16 +52,18 @@ def test_publish_summary_and_replace(store: str) -> None:
     lines = done.stdout.splitlines()
     files = [p for p in (PROJECT / "ontology").glob("*.ttl") if not p.name.startswith("shapes")]
     files += list((PROJECT / "facts").rglob("*.ttl"))
-    assert len(lines) == len(files) + 3  # one per file, estimates, findings, the total
+    assert len(lines) == len(files) + 4  # one per file, estimates, findings, catalogue, total
     assert "https://w3id.org/derive/kb/graph/facts/sources.ttl" in done.stdout
     assert "https://w3id.org/derive/kb/graph/derived/estimates" in done.stdout
+    assert "https://w3id.org/derive/kb/graph/derived/catalogue" in done.stdout
+    assert "removed" not in done.stdout  # nothing was deleted since the first publish
     total = int(lines[-1].split()[3].replace(",", ""))
     local = queries.run(KnowledgeBase(PROJECT), QUADS)  # the total counts each graph's triples
     assert isinstance(local, queries.SelectResult)
     assert total == int(local.rows[0][0].value)  # type: ignore[union-attr]
     graphs = derive("query", "--endpoint", f"{store}/query", "--format", "csv",
                     "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert graphs.stdout.splitlines()[1] == str(len(files) + 2)
+    assert graphs.stdout.splitlines()[1] == str(len(files) + 3)
 
 
 @pytest.mark.parametrize("query", [
@@ -137,3 +139,70 @@ def test_netrc_credentials_are_sent(store: str, tmp_path: Path) -> None:
     assert request.headers["Authorization"] == "Basic dGVhbTpzZWNyZXQ="
     missing = derive("publish", f"{store}/store", "--netrc-file", str(tmp_path / "none"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+ENTITY = 'ent:{name} a dv:Company ; rdfs:label "{name}"@en .\n'
+OUTSIDE = "http://example.org/someone-elses-graph"
+GRAPH = "https://w3id.org/derive/kb/graph/"
+
+
+def ask(store: str, text: str) -> bool:
+    answer = httpx.post(f"{store}/query", data={"query": text},
+                        headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return bool(answer.json()["boolean"])
+
+
+@pytest.fixture
+def small_store(tmp_path: Path, make_kb) -> Iterator[tuple[str, Path]]:  # type: ignore[no-untyped-def]
+    """A fresh Oxigraph server with a graph of someone else's, and a
+    knowledge base of two files published to it."""
+    for name in ("a", "b"):
+        make_kb.write(f"{name}.ttl", ENTITY.format(name=name))
+    with oxigraph_server(tmp_path / "data", tmp_path / "log") as url:
+        triple = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
+        put = httpx.put(f"{url}/store", params={"graph": OUTSIDE}, content=triple,
+                        headers={"Content-Type": "application/n-triples"}, timeout=30)
+        assert put.status_code in (201, 204), put.text
+        first = derive_at(make_kb.root, "publish", f"{url}/store")
+        assert first.returncode == 0, first.stderr
+        yield url, make_kb.root
+
+
+def derive_at(kb: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*derive_command(), "--kb", str(kb), *args], capture_output=True,
+                          text=True, timeout=120, check=False, env=dict(os.environ))
+
+
+def test_the_graph_of_a_deleted_file_is_removed(small_store: tuple[str, Path]) -> None:
+    url, kb = small_store
+    assert ask(url, f"ASK {{ GRAPH <{GRAPH}facts/b.ttl> {{ ?s ?p ?o }} }}")
+    (kb / "facts" / "b.ttl").unlink()
+    again = derive_at(kb, "publish", f"{url}/store")
+    assert again.returncode == 0, again.stderr
+    removed = [line for line in again.stdout.splitlines() if "removed" in line]
+    assert removed[0].startswith(f"{GRAPH}facts/b.ttl") and "its file is gone" in removed[0]
+    assert again.stdout.splitlines()[-1].endswith(", removed 1 graph")
+    assert not ask(url, f"ASK {{ GRAPH <{GRAPH}facts/b.ttl> {{ ?s ?p ?o }} }}")
+    assert ask(url, f"ASK {{ GRAPH <{GRAPH}facts/a.ttl> {{ ?s ?p ?o }} }}")
+    assert ask(url, f"ASK {{ GRAPH <{OUTSIDE}> {{ ?s ?p ?o }} }}")  # never derive's to remove
+    listed = (f"ASK {{ GRAPH <{GRAPH}derived/catalogue> {{ <{GRAPH}> "
+              f"<http://purl.org/dc/terms/hasPart> <{GRAPH}facts/%s.ttl> }} }}")
+    assert ask(url, listed % "a") and not ask(url, listed % "b")
+
+
+def test_a_catalogue_naming_other_graphs_removes_none_of_them(
+        small_store: tuple[str, Path]) -> None:
+    """A catalogue edited to list a graph outside derive's names (or derive's
+    own current graphs) makes publish remove nothing it did not write."""
+    url, kb = small_store
+    tampered = (f"<{GRAPH}> <http://purl.org/dc/terms/hasPart> <{OUTSIDE}> .\n"
+                f"<{GRAPH}> <http://purl.org/dc/terms/hasPart> <{GRAPH}facts/a.ttl> .\n")
+    put = httpx.put(f"{url}/store", params={"graph": GRAPH + "derived/catalogue"},
+                    content=tampered.encode(), headers={"Content-Type": "application/n-triples"},
+                    timeout=30)
+    assert put.status_code in (200, 201, 204), put.text
+    again = derive_at(kb, "publish", f"{url}/store")
+    assert again.returncode == 0, again.stderr
+    assert "removed" not in again.stdout
+    assert ask(url, f"ASK {{ GRAPH <{OUTSIDE}> {{ ?s ?p ?o }} }}")

@@ -250,13 +250,15 @@ def test_graph_names_the_file_a_triple_is_read_from(invoke, kb) -> None:
     assert result.output.splitlines() == ["g", KB_IRI + "graph/facts/claims.ttl"]
 
 
-def test_derived_estimates_and_findings_have_graphs_of_their_own(invoke, kb) -> None:
+def test_derived_graphs_have_names_of_their_own(invoke, kb) -> None:
     text = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), 'derived')) }"
     result = invoke("query", text, "--format", "csv", kb=kb)
     assert result.exit_code == 0, result.output
     names = set(result.output.splitlines()[1:])
     assert names and names <= {KB_IRI + "graph/derived/estimates",
-                               KB_IRI + "graph/derived/findings"}
+                               KB_IRI + "graph/derived/findings",
+                               KB_IRI + "graph/derived/catalogue"}
+    assert KB_IRI + "graph/derived/catalogue" in names
 
 
 # --------------------------------------------------------------------------

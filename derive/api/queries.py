@@ -37,16 +37,23 @@ FINDINGS_GRAPH = quadstore.GRAPH_BASE + "derived/findings"
 
 def query_graph(kb: KnowledgeBase) -> Store:
     """Everything ``derive query`` sees: ontology, facts (one named graph per
-    file), derived estimates and the audit's findings, in a pyoxigraph store
+    file), derived estimates, the audit's findings and the catalogue of these
+    graphs (``derive.kb.catalogue``), in a pyoxigraph store
     kept in the cache folder and updated file by file when files change."""
     return quadstore.open_store(kb, "query-store", lambda: _derived(kb))
 
 
 def _derived(kb: KnowledgeBase) -> list[tuple[str, bytes]]:
-    """The estimates and findings the facts imply, as N-Triples."""
+    """The estimates and findings the facts imply, and the catalogue of every
+    graph, as N-Triples."""
+    from derive.kb.catalogue import CATALOGUE, catalogue  # rdflib: on a miss only
+
     results, findings = derived_graphs(kb)
+    files = [quadstore.file_graph(kb, path).value for path in kb.data_files()]
+    listing = catalogue(quadstore.GRAPH_BASE, [*files, ESTIMATES_GRAPH, FINDINGS_GRAPH])
     return [(name, graph.serialize(format="nt", encoding="utf-8"))
-            for name, graph in ((ESTIMATES_GRAPH, results), (FINDINGS_GRAPH, findings))]
+            for name, graph in ((ESTIMATES_GRAPH, results), (FINDINGS_GRAPH, findings),
+                                (quadstore.GRAPH_BASE + CATALOGUE, listing))]
 
 
 def derived_graphs(kb: KnowledgeBase) -> tuple[Graph, Graph]:

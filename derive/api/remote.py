@@ -10,12 +10,13 @@ from pathlib import Path
 
 from derive.api.queries import derived_graphs
 from derive.kb import store
+from derive.kb.catalogue import CATALOGUE, catalogue, listed
 from derive.kb.locate import KnowledgeBase
 from derive.kb.namespaces import KB
 from derive.query.limits import Limits
 from derive.query.results import QueryResult
 from derive.remote import endpoint, http
-from derive.remote.publish import NamedGraph, Written, put_graphs
+from derive.remote.publish import NamedGraph, Written, delete_graphs, get_graph, put_graphs
 
 __all__ = ["DEFAULT_GRAPH_BASE", "NamedGraph", "Written", "graphs", "publish", "query"]
 
@@ -26,8 +27,9 @@ FINDINGS_GRAPH = "derived/findings"
 
 def graphs(kb: KnowledgeBase, base: str = DEFAULT_GRAPH_BASE) -> list[NamedGraph]:
     """The graphs ``derive query`` sees, named: each file under ontology/ (but
-    the shapes) and facts/ as ``BASE`` + its path, then the derived estimates
-    and the audit's findings. Together they hold exactly the query graph."""
+    the shapes) and facts/ as ``BASE`` + its path, then the derived estimates,
+    the audit's findings and the catalogue of them all (last). Together they
+    hold exactly the query graph."""
     named = []
     for path in kb.data_files():
         graph = store.load(kb, [path]).graph
@@ -35,6 +37,8 @@ def graphs(kb: KnowledgeBase, base: str = DEFAULT_GRAPH_BASE) -> list[NamedGraph
     results, findings = derived_graphs(kb)
     named.append(NamedGraph(base + ESTIMATES_GRAPH, results, "derived estimates"))
     named.append(NamedGraph(base + FINDINGS_GRAPH, findings, "audit findings"))
+    listing = catalogue(base, [item.iri for item in named])
+    named.append(NamedGraph(base + CATALOGUE, listing, "catalogue of these graphs"))
     return named
 
 
@@ -43,11 +47,19 @@ def publish(kb: KnowledgeBase, url: str, *, base: str = DEFAULT_GRAPH_BASE,
             timeout: float = 60.0,
             progress: Callable[[Written], None] | None = None) -> list[Written]:
     """Replace each of ``graphs(kb)`` in the store whose Graph Store endpoint is
-    ``url``; what was written (stopping at the first refusal, a RemoteError)."""
+    ``url``, and remove the graphs the catalogue there lists that the
+    knowledge base no longer has (a file deleted since the last publish);
+    what was written and removed (stopping at the first refusal, a
+    RemoteError). The catalogue goes last: a publish cut short leaves the
+    earlier one, and the next publish removes what it listed."""
     parsed_headers = http.parse_headers(headers)
-    named = graphs(kb, base)
+    *content, listing = graphs(kb, base)
     with http.client(url, parsed_headers, netrc_file, timeout) as client:
-        return put_graphs(client, url, named, progress)
+        before = get_graph(client, url, listing.iri)
+        gone = sorted(listed(before, base) - {item.iri for item in content}) if before else []
+        done = put_graphs(client, url, content, progress)
+        done += delete_graphs(client, url, gone, progress)
+        return done + put_graphs(client, url, [listing], progress)
 
 
 def query(url: str, text: str, limits: Limits | None = None, *,

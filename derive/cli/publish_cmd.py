@@ -33,8 +33,10 @@ def publish(url: str, graph_base: str | None, headers: tuple[str, ...],
     Fuseki: http://HOST:3030/DATASET/data). Each file of ontology/ (but the
     shapes) and facts/ becomes one named graph, plus one for the derived
     estimates and one for the audit's findings; each is replaced whole by one
-    PUT. Query the store with its default graph as the union of its named
-    graphs (Oxigraph: serve --union-default-graph) to see what derive query sees.
+    PUT, and the catalogue of the graphs (written last) lets the next publish
+    remove the graph of a file deleted since. Query the store with its default
+    graph as the union of its named graphs (Oxigraph: serve
+    --union-default-graph) to see what derive query sees.
 
     \b
     Examples:
@@ -49,6 +51,10 @@ def publish(url: str, graph_base: str | None, headers: tuple[str, ...],
                              timeout=timeout)
     width = max((len(item.iri) for item in written), default=0)
     for item in written:
-        click.echo(f"{item.iri.ljust(width)}  {item.triples:>7,} triples  ({item.origin})")
-    total = sum(item.triples for item in written)
-    click.echo(f"published {len(written)} graphs, {total:,} triples to {url}")
+        what = "removed" if item.removed else f"{item.triples:>7,} triples"
+        click.echo(f"{item.iri.ljust(width)}  {what:>15}  ({item.origin})")
+    published = [item for item in written if not item.removed]
+    total = sum(item.triples for item in published)
+    removed = len(written) - len(published)
+    gone = f", removed {removed} graph{'s' * (removed != 1)}" if removed else ""
+    click.echo(f"published {len(published)} graphs, {total:,} triples to {url}{gone}")
