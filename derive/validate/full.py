@@ -56,6 +56,12 @@ PART = 2000
 SPLIT = 400
 T = TypeVar("T")
 GROUPS_PER_WORKER = 4
+# A worker's replacement is forked from the process holding the whole parse,
+# and a fork costs what that process holds (its page tables are copied, its
+# pages made copy-on-write again). Each worker is started at most this many
+# times; with more groups than that allows, each runs more groups (a million
+# claims: 16 groups a worker, 32 forks in all, not 125).
+FORKS_PER_WORKER = 16
 
 # Whether the SPARQL constraints are screened first (the tests also run
 # without). Even for one claim, filling Oxigraph's store with the triples the
@@ -173,8 +179,9 @@ def shacl_in_parts(data: LoadedGraph, found: screen.Screen, claims: frozenset[st
         # inherited and touched (its claims' triples) are copied into it, and
         # a worker that ran 25 groups held 650 MB. Its replacement is forked
         # from this process, frozen as the first workers were.
+        per_worker = max(GROUPS_PER_WORKER, -(-len(jobs) // (workers * FORKS_PER_WORKER)))
         with forked.shared_after_fork(), multiprocessing.get_context("fork").Pool(
-                workers, maxtasksperchild=GROUPS_PER_WORKER) as pool:
+                workers, maxtasksperchild=per_worker) as pool:
             pending = pool.map_async(_shacl_job, jobs, chunksize=1)
             extra = meanwhile()
             done = [p for problems in pending.get() for p in problems]
