@@ -66,10 +66,12 @@ def get_graph(http: httpx.Client, url: str, iri: str) -> Graph | None:
         raise failed("GET", request_url, response)
     graph = new_graph()
     try:
-        graph.parse(data=response.text, format="nt")
+        # as Turtle, of which N-Triples is a part: a store that answers with
+        # Turtle although asked for N-Triples is read all the same
+        graph.parse(data=response.text, format="turtle")
     except Exception as exc:  # rdflib raises many types for bad input
-        raise RemoteError(f"GET {request_url}: the store answered with N-Triples that do "
-                          f"not parse: {first_line(exc)}") from None
+        raise RemoteError(f"GET {request_url}: the store answered with a graph that does "
+                          f"not parse as N-Triples or Turtle: {first_line(exc)}") from None
     return graph
 
 
