@@ -23,7 +23,7 @@ from derive.kb.namespaces import PREFIXES
 from derive.query import safety
 from derive.query.limits import Limits
 from derive.query.results import AskResult, QueryResult, graph_of, select_of
-from derive.remote.http import failed, unreachable
+from derive.remote.http import failed, first_line_of, unreachable
 
 RESULTS_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -107,8 +107,7 @@ def _first_line(response: httpx.Response) -> str:
         read += piece
         if len(read) >= REFUSAL_BYTES:
             break
-    text = read[:REFUSAL_BYTES].decode("utf-8", errors="replace").strip()
-    return text.splitlines()[0][:300] if text else ""
+    return first_line_of(read[:REFUSAL_BYTES].decode("utf-8", errors="replace"))
 
 
 def _graph(url: str, answer: Answer, limits: Limits) -> QueryResult:

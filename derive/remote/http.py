@@ -75,7 +75,7 @@ def failed(method: str, url: str, response: httpx.Response, body: str | None = N
     first line (``body``, when the caller streamed the response and read it)."""
     reason = response.reason_phrase or ""
     if body is None:
-        body = response.text.strip().splitlines()[0][:300] if response.text.strip() else ""
+        body = first_line_of(response.text)
     detail = f": {body}" if body else ""
     return RemoteError(f"{method} {url}: HTTP {response.status_code} {reason}".rstrip()
                        + detail)
@@ -84,3 +84,9 @@ def failed(method: str, url: str, response: httpx.Response, body: str | None = N
 def unreachable(method: str, url: str, exc: httpx.HTTPError) -> RemoteError:
     text = str(exc) or type(exc).__name__
     return RemoteError(f"{method} {url}: cannot reach the server ({text})")
+
+
+def first_line_of(body: str) -> str:
+    """The first line of a response body, at most 300 characters, to quote in an error."""
+    text = body.strip()
+    return text.splitlines()[0][:300] if text else ""
